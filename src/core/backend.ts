@@ -1,0 +1,66 @@
+import type { ContainerGroup } from '@azure/arm-containerinstance';
+import type { Readable } from 'node:stream';
+import type { PlannedGroup } from './plan.js';
+
+/** A failure the user can act on: its message is shown as is, on one line. */
+export class BackendError extends Error {
+  override name = 'BackendError';
+  constructor(
+    message: string,
+    readonly reason: 'unreachable' | 'port-in-use' | 'image-missing' | 'conflict' | 'not-found' | 'failed',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface LogOptions {
+  tailLines?: number;
+  timestamps?: boolean;
+  sinceSeconds?: number;
+  follow?: boolean;
+  /** Logs of the previous instance of a restarted container, where the engine keeps them. */
+  previous?: boolean;
+}
+
+export interface ExecOptions {
+  command: string[];
+  stdin: boolean;
+  tty: boolean;
+}
+
+/** A running exec session: raw streams plus resize and the exit code once it ends. */
+export interface ExecSession {
+  stdin?: NodeJS.WritableStream;
+  stdout: Readable;
+  stderr?: Readable;
+  resize(cols: number, rows: number): Promise<void>;
+  exitCode(): Promise<number>;
+}
+
+/**
+ * The operations every engine offers on ACI-style container groups. Groups come back in ACI's
+ * model with `instanceView` filled: per-container state, exit code, restart count, events, and the
+ * published address in `ipAddress` (`ip`, `fqdn`, host ports under `local`).
+ */
+export interface ContainerGroupBackend {
+  readonly kind: 'docker' | 'aci';
+  /** Checks the engine can be reached; throws a BackendError('unreachable') that says where it looked. */
+  ping(): Promise<void>;
+  /**
+   * Creates the group, or brings an existing one to this definition (delete + recreate when it
+   * differs, as ACI requires for most changes), and starts it. Returns once its containers started.
+   */
+  createOrUpdate(group: PlannedGroup): Promise<ContainerGroup>;
+  get(name: string): Promise<ContainerGroup | undefined>;
+  /** Groups whose tags include every given tag. */
+  list(tags: Record<string, string>): Promise<ContainerGroup[]>;
+  /** Deletes a group and everything it owns; absent groups are fine. */
+  delete(name: string, options?: { gracePeriodSeconds?: number }): Promise<void>;
+  start(name: string): Promise<void>;
+  stop(name: string): Promise<void>;
+  logs(name: string, container: string, options?: LogOptions): Promise<Readable>;
+  exec(name: string, container: string, options: ExecOptions): Promise<ExecSession>;
+  /** Removes every remaining resource tagged for the cluster (groups, volumes, networks). */
+  purgeCluster(cluster: string): Promise<void>;
+}

@@ -1,0 +1,556 @@
+import type {
+  Container,
+  ContainerGroup,
+  ContainerPropertiesInstanceView,
+  ContainerState,
+  InitContainerDefinition,
+  Volume,
+} from '@azure/arm-containerinstance';
+import Docker from 'dockerode';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { PassThrough, type Readable } from 'node:stream';
+import { pack } from 'tar-stream';
+import { TAG } from '../names.js';
+import type { PlannedGroup } from '../plan.js';
+import {
+  BackendError,
+  type ContainerGroupBackend,
+  type ExecOptions,
+  type ExecSession,
+  type LogOptions,
+} from '../backend.js';
+
+/** Labels the Docker backend puts on every container, volume and network it makes. */
+const LABEL = {
+  managed: 'frankenetes.managed',
+  group: 'frankenetes.group',
+  container: 'frankenetes.container',
+  kind: 'frankenetes.kind',
+  hash: 'frankenetes.definition-hash',
+  definition: 'frankenetes.definition',
+} as const;
+
+const INFRA = 'infra';
+/** Where the infra container mounts every volume of the group, so volumes live as long as the group. */
+const VOLUME_ROOT = '/frankenetes/volumes';
+const ENGINE_SOCKET_IN_CONTAINER = '/var/run/docker.sock';
+
+export interface DockerBackendOptions {
+  /** Path of the engine's API socket (Docker, or Podman's Docker-compatible service). */
+  socketPath?: string;
+  /** Suffix of the DNS names that group DNS labels get on the engine network. */
+  domain?: string;
+  /** Image of the infra container holding each group's network namespace. */
+  pauseImage?: string;
+}
+
+/** The engine socket: $DOCKER_HOST (unix://), $FRANKENETES_ENGINE_SOCKET, Docker's, then Podman's. */
+export function defaultEngineSocket(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FRANKENETES_ENGINE_SOCKET) return env.FRANKENETES_ENGINE_SOCKET;
+  if (env.DOCKER_HOST?.startsWith('unix://')) return env.DOCKER_HOST.slice('unix://'.length);
+  for (const candidate of ['/var/run/docker.sock', '/run/podman/podman.sock']) {
+    if (existsSync(candidate)) return candidate;
+  }
+  return '/run/podman/podman.sock';
+}
+
+type AnyContainer = Container | InitContainerDefinition;
+
+function errorStatus(error: unknown): number | undefined {
+  return (error as { statusCode?: number }).statusCode;
+}
+
+function errorText(error: unknown): string {
+  const e = error as { json?: { message?: string }; reason?: string; message?: string };
+  return (e.json?.message ?? e.message ?? String(error)).replace(/\s+/g, ' ').trim();
+}
+
+async function ignoreMissing<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (errorStatus(error) === 404 || errorStatus(error) === 304) return undefined;
+    throw error;
+  }
+}
+
+/** The group as stored in a label: secret contents replaced by their hash, so `inspect` shows none. */
+function redact(group: PlannedGroup): PlannedGroup {
+  const hide = (v: string) => `sha256:${createHash('sha256').update(v).digest('hex').slice(0, 16)}`;
+  const redactEnv = (c: AnyContainer) => ({
+    ...c,
+    environmentVariables: c.environmentVariables?.map((e) =>
+      e.secureValue === undefined ? e : { name: e.name, secureValue: hide(e.secureValue) },
+    ),
+  });
+  return {
+    ...group,
+    containers: group.containers.map((c) => redactEnv(c) as Container),
+    initContainers: group.initContainers?.map((c) => redactEnv(c)),
+    volumes: group.volumes?.map((v) =>
+      v.secret ? { name: v.name, secret: Object.fromEntries(Object.keys(v.secret).map((k) => [k, hide(v.secret?.[k] ?? '')])) } : v,
+    ),
+  };
+}
+
+function definitionHash(group: PlannedGroup): string {
+  return createHash('sha256').update(JSON.stringify(group)).digest('hex');
+}
+
+function toDate(value: string | undefined): Date | undefined {
+  if (!value || value.startsWith('0001-')) return undefined;
+  return new Date(value);
+}
+
+/** ACI's per-container state from an engine's container inspection. */
+function containerState(info: Docker.ContainerInspectInfo): ContainerPropertiesInstanceView {
+  const s = info.State;
+  let currentState: ContainerState;
+  if (s.Running || s.Restarting) {
+    currentState = { state: 'Running', startTime: toDate(s.StartedAt), detailStatus: s.Restarting ? 'Restarting' : '' };
+  } else if (toDate(s.FinishedAt) || toDate(s.StartedAt)) {
+    currentState = {
+      state: 'Terminated',
+      startTime: toDate(s.StartedAt),
+      finishTime: toDate(s.FinishedAt),
+      exitCode: s.ExitCode,
+      detailStatus: s.OOMKilled ? 'OOMKilled' : s.Error || (s.ExitCode === 0 ? 'Completed' : 'Error'),
+    };
+  } else {
+    currentState = { state: 'Waiting', detailStatus: s.Error || 'Created' };
+  }
+  return { restartCount: info.RestartCount ?? 0, currentState, events: [] };
+}
+
+/**
+ * Container groups on a Docker Engine API (Docker, or Podman's compatible service), with ACI's
+ * semantics: an infra container holds the group's network namespace, volumes and published ports;
+ * init containers run to completion in order; the other containers join the infra's namespace.
+ */
+export class DockerBackend implements ContainerGroupBackend {
+  readonly kind = 'docker' as const;
+  readonly socketPath: string;
+  private readonly docker: Docker;
+  private readonly domain: string;
+  private readonly pauseImage: string;
+
+  constructor(options: DockerBackendOptions = {}) {
+    this.socketPath = options.socketPath ?? defaultEngineSocket();
+    this.docker = new Docker({ socketPath: this.socketPath });
+    this.domain = options.domain ?? 'frankenetes.internal';
+    this.pauseImage = options.pauseImage ?? 'localhost/frankenetes/pause:1';
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? errorText(error);
+      throw new BackendError(
+        `container engine not reachable at unix://${this.socketPath} (${code}); run scripts/setup-engine.sh or set FRANKENETES_ENGINE_SOCKET`,
+        'unreachable',
+        { cause: error },
+      );
+    }
+  }
+
+  private networkName(cluster: string): string {
+    return `frankenetes-${cluster}`;
+  }
+
+  private containerName(group: string, container: string): string {
+    return `${group}_${container}`;
+  }
+
+  private volumeName(group: string, volume: string): string {
+    return `${group}_${volume}`;
+  }
+
+  private labels(group: PlannedGroup, extra: Record<string, string>): Record<string, string> {
+    return { ...(group.tags ?? {}), [LABEL.managed]: 'true', [LABEL.group]: group.name, ...extra };
+  }
+
+  private clusterOf(group: PlannedGroup): string {
+    const cluster = group.tags?.[TAG.cluster];
+    if (!cluster) throw new BackendError(`container group ${group.name} has no ${TAG.cluster} tag`, 'failed');
+    return cluster;
+  }
+
+  private async ensureImage(image: string): Promise<void> {
+    if (await ignoreMissing(this.docker.getImage(image).inspect())) return;
+    try {
+      const stream = await this.docker.pull(image);
+      await new Promise<void>((resolve, reject) =>
+        this.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
+      );
+    } catch (error) {
+      throw new BackendError(
+        `image ${image} is not available locally and could not be pulled (${errorText(error)}); build it with scripts/build-images.sh`,
+        'image-missing',
+        { cause: error },
+      );
+    }
+  }
+
+  private async ensureNetwork(cluster: string): Promise<void> {
+    const name = this.networkName(cluster);
+    if (await ignoreMissing(this.docker.getNetwork(name).inspect())) return;
+    try {
+      await this.docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        Labels: { [TAG.cluster]: cluster, [LABEL.managed]: 'true' },
+      });
+    } catch (error) {
+      if (errorStatus(error) !== 409) throw error; // created concurrently: fine
+    }
+  }
+
+  async createOrUpdate(group: PlannedGroup): Promise<ContainerGroup> {
+    const hash = definitionHash(group);
+    const existing = await ignoreMissing(this.docker.getContainer(group.name).inspect());
+    if (existing?.Config.Labels?.[LABEL.hash] === hash) {
+      await this.start(group.name);
+      return (await this.get(group.name)) as ContainerGroup;
+    }
+    if (existing) await this.delete(group.name);
+
+    const images = new Set([this.pauseImage, ...group.containers.map((c) => c.image)]);
+    for (const c of group.initContainers ?? []) if (c.image) images.add(c.image);
+    for (const image of images) await this.ensureImage(image);
+
+    try {
+      await this.create(group, hash);
+    } catch (error) {
+      // Never leave half a group behind: the next createOrUpdate starts clean.
+      await this.delete(group.name).catch(() => undefined);
+      if (error instanceof BackendError) throw error;
+      const text = errorText(error);
+      if (/address already in use|port is already allocated|bind: /i.test(text)) {
+        const ports = Object.values(group.local?.hostPorts ?? {}).filter(Boolean).join(', ');
+        throw new BackendError(`port ${ports || '(any)'} on 127.0.0.1 is already in use (${text})`, 'port-in-use', {
+          cause: error,
+        });
+      }
+      throw new BackendError(`could not create container group ${group.name}: ${text}`, 'failed', { cause: error });
+    }
+    return (await this.get(group.name)) as ContainerGroup;
+  }
+
+  private async create(group: PlannedGroup, hash: string): Promise<void> {
+    const cluster = this.clusterOf(group);
+    await this.ensureNetwork(cluster);
+    const volumes = group.volumes ?? [];
+    for (const v of volumes) {
+      await this.docker.createVolume({
+        Name: this.volumeName(group.name, v.name),
+        Labels: this.labels(group, { [LABEL.kind]: 'volume' }),
+      });
+    }
+    const exposed: Record<string, object> = {};
+    const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+    for (const p of group.ipAddress?.ports ?? []) {
+      const key = `${p.port}/${(p.protocol ?? 'TCP').toLowerCase()}`;
+      exposed[key] = {};
+      const hostPort = group.local?.hostPorts?.[p.port] ?? 0;
+      bindings[key] = [{ HostIp: '127.0.0.1', HostPort: hostPort ? String(hostPort) : '' }];
+    }
+    const label = group.ipAddress?.dnsNameLabel;
+    const infra = await this.docker.createContainer({
+      name: group.name,
+      Image: this.pauseImage,
+      Hostname: group.name.slice(0, 63),
+      Labels: this.labels(group, {
+        [LABEL.kind]: INFRA,
+        [LABEL.hash]: hash,
+        [LABEL.definition]: JSON.stringify(redact(group)),
+      }),
+      ExposedPorts: exposed,
+      HostConfig: {
+        NetworkMode: this.networkName(cluster),
+        PortBindings: bindings,
+        Binds: volumes.map((v) => `${this.volumeName(group.name, v.name)}:${VOLUME_ROOT}/${v.name}`),
+        RestartPolicy: { Name: 'always' },
+      },
+      NetworkingConfig: {
+        EndpointsConfig: {
+          [this.networkName(cluster)]: { Aliases: label ? [`${label}.${this.domain}`, label] : [] },
+        },
+      },
+    });
+    await infra.start();
+    await this.writeSecretVolumes(infra, volumes);
+
+    for (const init of group.initContainers ?? []) {
+      const c = await this.createMember(group, infra.id, init, 'init');
+      await c.start();
+      const result = (await c.wait()) as { StatusCode: number };
+      if (result.StatusCode !== 0) return; // the group reports the failed init container; nothing else starts
+    }
+    const members = [];
+    for (const container of group.containers) members.push(await this.createMember(group, infra.id, container, 'container'));
+    await Promise.all(members.map((m) => m.start()));
+  }
+
+  /** Fills secret volumes through the infra container, which mounts them read-write. */
+  private async writeSecretVolumes(infra: Docker.Container, volumes: Volume[]): Promise<void> {
+    const secrets = volumes.filter((v) => v.secret);
+    if (!secrets.length) return;
+    const tar = pack();
+    for (const v of secrets) {
+      for (const [file, content] of Object.entries(v.secret ?? {})) {
+        tar.entry({ name: `${v.name}/${file}`, mode: 0o644 }, Buffer.from(content, 'base64'));
+      }
+    }
+    tar.finalize();
+    await infra.putArchive(tar as unknown as NodeJS.ReadableStream, { path: VOLUME_ROOT });
+  }
+
+  private async createMember(
+    group: PlannedGroup,
+    infraId: string,
+    c: AnyContainer,
+    kind: 'init' | 'container',
+  ): Promise<Docker.Container> {
+    const volumes = new Map((group.volumes ?? []).map((v) => [v.name, v]));
+    const binds = (c.volumeMounts ?? []).map((m) => {
+      // Secret volumes are read-only whatever the mount says, as on ACI.
+      const readOnly = m.readOnly || Boolean(volumes.get(m.name)?.secret);
+      return `${this.volumeName(group.name, m.name)}:${m.mountPath}${readOnly ? ':ro' : ''}`;
+    });
+    if (kind === 'container' && group.local?.engineSocket?.includes(c.name)) {
+      binds.push(`${this.socketPath}:${ENGINE_SOCKET_IN_CONTAINER}`);
+    }
+    const resources = 'resources' in c ? c.resources : undefined;
+    const restart = { Always: 'always', OnFailure: 'on-failure', Never: 'no' }[group.restartPolicy ?? 'Always'] ?? 'always';
+    const [entrypoint, ...args] = c.command ?? [];
+    return this.docker.createContainer({
+      name: this.containerName(group.name, c.name),
+      Image: c.image ?? this.pauseImage,
+      ...(entrypoint ? { Entrypoint: [entrypoint], Cmd: args } : {}),
+      Env: (c.environmentVariables ?? []).map((e) => `${e.name}=${e.value ?? e.secureValue ?? ''}`),
+      Labels: this.labels(group, { [LABEL.kind]: kind, [LABEL.container]: c.name }),
+      HostConfig: {
+        NetworkMode: `container:${infraId}`,
+        Binds: binds,
+        RestartPolicy: { Name: kind === 'init' ? 'no' : restart },
+        // Requests weigh CPU time; limits (when given) cap it, as ACI does.
+        CpuShares: resources ? Math.max(2, Math.round(resources.requests.cpu * 1024)) : undefined,
+        NanoCpus: resources?.limits?.cpu ? Math.round(resources.limits.cpu * 1e9) : undefined,
+        Memory: resources?.limits?.memoryInGB ? Math.round(resources.limits.memoryInGB * 2 ** 30) : undefined,
+      },
+    });
+  }
+
+  private async members(group: string): Promise<Docker.ContainerInfo[]> {
+    return this.docker.listContainers({ all: true, filters: { label: [`${LABEL.group}=${group}`] } });
+  }
+
+  async get(name: string): Promise<PlannedGroup | undefined> {
+    const infra = await ignoreMissing(this.docker.getContainer(name).inspect());
+    const definitionText = infra?.Config.Labels?.[LABEL.definition];
+    if (!infra || !definitionText) return undefined;
+    const definition = JSON.parse(definitionText) as PlannedGroup;
+    const infos = await Promise.all(
+      (await this.members(name))
+        .filter((m) => m.Labels[LABEL.kind] !== INFRA)
+        .map((m) => ignoreMissing(this.docker.getContainer(m.Id).inspect())),
+    );
+    const byName = new Map<string, Docker.ContainerInspectInfo>();
+    for (const info of infos) if (info) byName.set(info.Config.Labels?.[LABEL.container] ?? '', info);
+    const view = (c: AnyContainer): ContainerPropertiesInstanceView => {
+      const info = byName.get(c.name);
+      return info ? containerState(info) : { restartCount: 0, currentState: { state: 'Waiting', detailStatus: 'Pending' }, events: [] };
+    };
+    const containers = definition.containers.map((c) => ({ ...c, instanceView: view(c) }));
+    const initContainers = definition.initContainers?.map((c) => ({ ...c, instanceView: view(c) }));
+    const network = infra.NetworkSettings.Networks[this.networkName(definition.tags?.[TAG.cluster] ?? '')];
+    const hostPorts: Record<number, number> = {};
+    for (const [key, binding] of Object.entries(infra.NetworkSettings.Ports ?? {})) {
+      const hostPort = Number(binding?.[0]?.HostPort);
+      if (hostPort) hostPorts[Number(key.split('/')[0])] = hostPort;
+    }
+    const label = definition.ipAddress?.dnsNameLabel;
+    return {
+      ...definition,
+      id: infra.Id,
+      provisioningState: 'Succeeded',
+      containers,
+      initContainers,
+      instanceView: { state: groupState(infra.State.Running, definition, containers, initContainers ?? []), events: [] },
+      ipAddress: definition.ipAddress && {
+        ...definition.ipAddress,
+        ip: network?.IPAddress || undefined,
+        fqdn: label ? `${label}.${this.domain}` : undefined,
+      },
+      local: { ...definition.local, hostPorts },
+    };
+  }
+
+  async list(tags: Record<string, string>): Promise<ContainerGroup[]> {
+    const filters = [`${LABEL.kind}=${INFRA}`, ...Object.entries(tags).map(([k, v]) => `${k}=${v}`)];
+    const infras = await this.docker.listContainers({ all: true, filters: { label: filters } });
+    const groups = await Promise.all(infras.map((i) => this.get(i.Labels[LABEL.group] ?? '')));
+    return groups.filter((g): g is PlannedGroup => g !== undefined);
+  }
+
+  async delete(name: string, options: { gracePeriodSeconds?: number } = {}): Promise<void> {
+    const members = await this.members(name);
+    const others = members.filter((m) => m.Labels[LABEL.kind] !== INFRA);
+    const grace = options.gracePeriodSeconds ?? 10;
+    // Containers first (SIGTERM, grace, SIGKILL), then the namespace holder, then the volumes.
+    await Promise.all(
+      others.map(async (m) => {
+        const c = this.docker.getContainer(m.Id);
+        if (m.State === 'running') await ignoreMissing(c.stop({ t: grace })).catch(() => undefined);
+        await ignoreMissing(c.remove({ force: true, v: true }));
+      }),
+    );
+    for (const m of members.filter((x) => x.Labels[LABEL.kind] === INFRA)) {
+      await ignoreMissing(this.docker.getContainer(m.Id).remove({ force: true, v: true }));
+    }
+    const { Volumes } = await this.docker.listVolumes({ filters: { label: [`${LABEL.group}=${name}`] } });
+    await Promise.all((Volumes ?? []).map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove())));
+  }
+
+  async start(name: string): Promise<void> {
+    const members = await this.members(name);
+    const infra = members.find((m) => m.Labels[LABEL.kind] === INFRA);
+    if (!infra) throw new BackendError(`container group ${name} not found`, 'not-found');
+    if (infra.State !== 'running') await this.docker.getContainer(infra.Id).start();
+    await Promise.all(
+      members
+        .filter((m) => m.Labels[LABEL.kind] === 'container' && m.State !== 'running' && m.State !== 'exited')
+        .map((m) => ignoreMissing(this.docker.getContainer(m.Id).start())),
+    );
+  }
+
+  async stop(name: string): Promise<void> {
+    const members = await this.members(name);
+    await Promise.all(
+      members
+        .filter((m) => m.Labels[LABEL.kind] !== INFRA && m.State === 'running')
+        .map((m) => ignoreMissing(this.docker.getContainer(m.Id).stop({ t: 0 }))),
+    );
+    for (const m of members.filter((x) => x.Labels[LABEL.kind] === INFRA && x.State === 'running')) {
+      await ignoreMissing(this.docker.getContainer(m.Id).stop({ t: 0 }));
+    }
+  }
+
+  private async member(group: string, container: string): Promise<Docker.Container> {
+    const info = await ignoreMissing(this.docker.getContainer(this.containerName(group, container)).inspect());
+    if (!info) throw new BackendError(`container ${container} of group ${group} not found`, 'not-found');
+    return this.docker.getContainer(info.Id);
+  }
+
+  async logs(name: string, container: string, options: LogOptions = {}): Promise<Readable> {
+    const c = await this.member(name, container);
+    const base = {
+      stdout: true,
+      stderr: true,
+      timestamps: options.timestamps ?? false,
+      ...(options.tailLines !== undefined ? { tail: options.tailLines } : {}),
+      ...(options.sinceSeconds ? { since: Math.floor(Date.now() / 1000) - options.sinceSeconds } : {}),
+    };
+    const out = new PassThrough();
+    if (options.follow) {
+      const raw = (await c.logs({ ...base, follow: true })) as unknown as Readable;
+      this.docker.modem.demuxStream(raw, out, out);
+      raw.on('end', () => out.end());
+      raw.on('error', (e) => out.destroy(e));
+      out.on('close', () => raw.destroy());
+    } else {
+      const buffer = (await c.logs({ ...base, follow: false })) as unknown as Buffer;
+      out.end(demux(buffer));
+    }
+    return out;
+  }
+
+  async exec(name: string, container: string, options: ExecOptions): Promise<ExecSession> {
+    const c = await this.member(name, container);
+    const exec = await c.exec({
+      Cmd: options.command,
+      AttachStdin: options.stdin,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: options.tty,
+    });
+    const stream = (await exec.start({ hijack: true, stdin: options.stdin, Tty: options.tty })) as unknown as NodeJS.ReadWriteStream & Readable;
+    const stdout = new PassThrough();
+    const stderr = options.tty ? undefined : new PassThrough();
+    if (options.tty) stream.pipe(stdout);
+    else this.docker.modem.demuxStream(stream, stdout, stderr as PassThrough);
+    const ended = new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', () => resolve());
+    });
+    ended.then(() => {
+      stdout.end();
+      stderr?.end();
+    });
+    return {
+      stdin: options.stdin ? stream : undefined,
+      stdout,
+      stderr,
+      resize: async (cols, rows) => {
+        await exec.resize({ w: cols, h: rows }).catch(() => undefined);
+      },
+      exitCode: async () => {
+        await ended;
+        for (let i = 0; i < 50; i++) {
+          const info = await exec.inspect();
+          if (!info.Running && info.ExitCode !== null) return info.ExitCode ?? 0;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return (await exec.inspect()).ExitCode ?? 1;
+      },
+    };
+  }
+
+  async purgeCluster(cluster: string): Promise<void> {
+    const label = [`${TAG.cluster}=${cluster}`, `${LABEL.managed}=true`];
+    const infras = await this.docker.listContainers({ all: true, filters: { label: [...label, `${LABEL.kind}=${INFRA}`] } });
+    await Promise.all(infras.map((i) => this.delete(i.Labels[LABEL.group] ?? '', { gracePeriodSeconds: 0 })));
+    const leftovers = await this.docker.listContainers({ all: true, filters: { label } });
+    await Promise.all(leftovers.map((c) => ignoreMissing(this.docker.getContainer(c.Id).remove({ force: true, v: true }))));
+    const { Volumes } = await this.docker.listVolumes({ filters: { label } });
+    await Promise.all((Volumes ?? []).map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove({ force: true }))));
+    const networks = await this.docker.listNetworks({ filters: { label } });
+    await Promise.all(networks.map((n) => ignoreMissing(this.docker.getNetwork(n.Id).remove())));
+  }
+}
+
+/** ACI's group state: Running while all run; once a non-restarting group's containers all ended, Succeeded or Failed. */
+function groupState(
+  infraRunning: boolean,
+  definition: PlannedGroup,
+  containers: Container[],
+  inits: InitContainerDefinition[],
+): string {
+  if (!infraRunning) return 'Stopped';
+  const failedInit = inits.some((c) => (c.instanceView?.currentState?.exitCode ?? 0) !== 0);
+  if (failedInit) return 'Failed';
+  const states = containers.map((c) => c.instanceView?.currentState);
+  if (states.every((s) => s?.state === 'Running')) return 'Running';
+  if (definition.restartPolicy !== 'Always' && states.every((s) => s?.state === 'Terminated')) {
+    return states.every((s) => s?.exitCode === 0) ? 'Succeeded' : 'Failed';
+  }
+  return 'Pending';
+}
+
+/** Splits the engine's multiplexed log format (8-byte frame headers) into plain text. */
+function demux(buffer: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const type = buffer[offset];
+    const size = buffer.readUInt32BE(offset + 4);
+    if (type === undefined || type > 2 || buffer[offset + 1] !== 0) return buffer; // not multiplexed (TTY)
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return offset === buffer.length ? Buffer.concat(parts) : buffer;
+}

@@ -1,0 +1,52 @@
+import { stringify } from 'yaml';
+import type { CertKeyPair } from './pki.js';
+
+export interface KubeconfigInput {
+  /** Name for the cluster, user and context entries. */
+  cluster: string;
+  user: string;
+  server: string;
+  caCert: string;
+  credential: CertKeyPair;
+  /** Name to verify the server's certificate against when `server` is an IP (e.g. a published 127.0.0.1 port). */
+  tlsServerName?: string;
+}
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+/** A kubeconfig with one cluster, one client-certificate user and one context, as YAML. */
+export function renderKubeconfig(input: KubeconfigInput): string {
+  const context = `${input.user}@${input.cluster}`;
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      {
+        name: input.cluster,
+        cluster: {
+          server: input.server,
+          'certificate-authority-data': b64(input.caCert),
+          ...(input.tlsServerName ? { 'tls-server-name': input.tlsServerName } : {}),
+        },
+      },
+    ],
+    users: [
+      {
+        name: input.user,
+        user: {
+          'client-certificate-data': b64(input.credential.cert),
+          'client-key-data': b64(input.credential.key),
+        },
+      },
+    ],
+    contexts: [{ name: context, context: { cluster: input.cluster, user: input.user } }],
+    'current-context': context,
+    preferences: {},
+  });
+}
+
+/** Values derived from a credential that must be masked wherever logs may show them. */
+export function secretForms(credential: CertKeyPair): string[] {
+  const lines = (pem: string) => pem.split('\n').filter((l) => l && !l.startsWith('-----'));
+  return [b64(credential.key), b64(credential.cert), credential.key, ...lines(credential.key)];
+}

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import type { ClusterSpec } from './spec.js';
+
+/** Tag (ACI) / label (engine) keys that mark what belongs to which cluster. ACI tag names allow no "/". */
+export const TAG = {
+  cluster: 'frankenetes.cluster',
+  role: 'frankenetes.role',
+  node: 'frankenetes.node',
+  namespace: 'frankenetes.namespace',
+  pod: 'frankenetes.pod',
+  uid: 'frankenetes.uid',
+} as const;
+
+export const SERVICE_CIDR = '10.96.0.0/12';
+/** First address of the service range: the `kubernetes` Service's ClusterIP. */
+export const KUBERNETES_SERVICE_IP = '10.96.0.1';
+export const API_SERVER_PORT = 6443;
+export const KUBELET_PORT = 10250;
+export const CLUSTER_DOMAIN = 'cluster.local';
+
+/** The DNS name clients use for the API server: ACI's FQDN in the cloud, an engine network alias locally. */
+export function clusterDnsName(spec: Pick<ClusterSpec, 'name' | 'location'>): string {
+  return spec.location === 'local'
+    ? `${spec.name}.frankenetes.internal`
+    : `${spec.name}.${spec.location}.azurecontainer.io`;
+}
+
+export function controlPlaneGroupName(cluster: string): string {
+  return `${cluster}-control-plane`;
+}
+
+/** The one virtual node of a cluster. */
+export function nodeName(cluster: string): string {
+  return `${cluster}-node`;
+}
+
+/** ACI container group names: 1-63 of [a-z0-9-], no leading/trailing "-". Longer names keep a hash. */
+export function shortenName(name: string, max = 63): string {
+  const clean = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (clean.length <= max) return clean;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${clean.slice(0, max - 9).replace(/-+$/, '')}-${hash}`;
+}

@@ -1,0 +1,306 @@
+import type { Container, ContainerGroup, Volume, VolumeMount } from '@azure/arm-containerinstance';
+import { stringify } from 'yaml';
+import { renderKubeconfig } from './kubeconfig.js';
+import {
+  API_SERVER_PORT,
+  SERVICE_CIDR,
+  TAG,
+  controlPlaneGroupName,
+} from './names.js';
+import type { ClusterPki } from './pki.js';
+import { ETCD_VERSION, type ClusterSpec, type Resources } from './spec.js';
+
+/**
+ * A container group as planned: ACI's model (the shared vocabulary of every backend) plus the few
+ * things only a local engine needs. Backends for ACI ignore `local`.
+ */
+export type PlannedGroup = ContainerGroup & {
+  name: string;
+  local?: {
+    /** Host port (on 127.0.0.1) for each exposed port; 0 = any free port. */
+    hostPorts?: Record<number, number>;
+    /** Containers that get the engine's API socket (the agent, which creates pod groups). */
+    engineSocket?: string[];
+  };
+};
+
+export interface ClusterPlan {
+  cluster: string;
+  groups: PlannedGroup[];
+}
+
+const K8S_DIR = '/etc/kubernetes';
+const ETCD_PKI = `${K8S_DIR}/pki/etcd`;
+const API_PKI = `${K8S_DIR}/pki/apiserver`;
+const API_CONFIG = `${K8S_DIR}/config`;
+const AUDIT_DIR = '/var/log/kubernetes/audit';
+const ETCD_DATA = '/var/lib/etcd';
+const LOCAL_API = `https://127.0.0.1:${API_SERVER_PORT}`;
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+/** An ACI secret volume: file name → base64 content. */
+function secretVolume(name: string, files: Record<string, string>): Volume {
+  const secret: Record<string, string> = {};
+  for (const key of Object.keys(files).sort()) secret[key] = b64(files[key] ?? '');
+  return { name, secret };
+}
+
+function resources(r: Resources): Container['resources'] {
+  return { requests: { cpu: r.cpu, memoryInGB: r.memoryInGB } };
+}
+
+function mount(name: string, mountPath: string, readOnly = true): VolumeMount {
+  return { name, mountPath, readOnly };
+}
+
+/** Turns {flag: value} into sorted `--flag=value` arguments, so plans diff and snapshot cleanly. */
+function flags(values: Record<string, string | number | boolean>): string[] {
+  return Object.keys(values)
+    .sort()
+    .map((k) => `--${k}=${String(values[k])}`);
+}
+
+/** Only health endpoints are open to anonymous clients. */
+const AUTHENTICATION_CONFIG = stringify({
+  apiVersion: 'apiserver.config.k8s.io/v1',
+  kind: 'AuthenticationConfiguration',
+  anonymous: {
+    enabled: true,
+    conditions: [{ path: '/livez' }, { path: '/readyz' }, { path: '/healthz' }],
+  },
+});
+
+/** Metadata for every request (never bodies: secrets stay out of the log), minus health and lease noise. */
+const AUDIT_POLICY = stringify({
+  apiVersion: 'audit.k8s.io/v1',
+  kind: 'Policy',
+  omitStages: ['RequestReceived'],
+  rules: [
+    { level: 'None', nonResourceURLs: ['/livez*', '/readyz*', '/healthz*'] },
+    {
+      level: 'None',
+      verbs: ['get', 'update'],
+      resources: [{ group: 'coordination.k8s.io', resources: ['leases'] }],
+    },
+    { level: 'Metadata' },
+  ],
+});
+
+function componentKubeconfig(spec: ClusterSpec, pki: ClusterPki, user: string, credential: ClusterPki['ca']) {
+  return renderKubeconfig({ cluster: spec.name, user, server: LOCAL_API, caCert: pki.ca.cert, credential });
+}
+
+function etcdContainer(spec: ClusterSpec): Container {
+  const peer = 'https://127.0.0.1:2380';
+  const client = 'https://127.0.0.1:2379';
+  return {
+    name: 'etcd',
+    image: `registry.k8s.io/etcd:${ETCD_VERSION}-0`,
+    command: [
+      '/usr/local/bin/etcd',
+      ...flags({
+        name: 'etcd',
+        'data-dir': `${ETCD_DATA}/data`,
+        // Client and peer ports listen on localhost only: etcd never faces the network.
+        'listen-client-urls': client,
+        'advertise-client-urls': client,
+        'listen-peer-urls': peer,
+        'initial-advertise-peer-urls': peer,
+        'initial-cluster': `etcd=${peer}`,
+        'listen-metrics-urls': 'http://127.0.0.1:2381',
+        'client-cert-auth': true,
+        'trusted-ca-file': `${ETCD_PKI}/ca.crt`,
+        'cert-file': `${ETCD_PKI}/server.crt`,
+        'key-file': `${ETCD_PKI}/server.key`,
+        'peer-client-cert-auth': true,
+        'peer-trusted-ca-file': `${ETCD_PKI}/ca.crt`,
+        'peer-cert-file': `${ETCD_PKI}/peer.crt`,
+        'peer-key-file': `${ETCD_PKI}/peer.key`,
+        'snapshot-count': 10000,
+        'tls-min-version': 'TLS1.2',
+      }),
+    ],
+    resources: resources(spec.resources.etcd),
+    volumeMounts: [mount('etcd-data', ETCD_DATA, false), mount('etcd-pki', ETCD_PKI)],
+  };
+}
+
+function apiServerContainer(spec: ClusterSpec): Container {
+  return {
+    name: 'kube-apiserver',
+    image: `registry.k8s.io/kube-apiserver:v${spec.kubernetesVersion}`,
+    command: [
+      '/usr/local/bin/kube-apiserver',
+      ...flags({
+        // Required without a default route; the `kubernetes` endpoints are not reconciled (no kube-proxy:
+        // pods reach the API by DNS name), so the address is never handed to clients.
+        'advertise-address': '127.0.0.1',
+        'endpoint-reconciler-type': 'none',
+        'bind-address': '0.0.0.0',
+        'secure-port': API_SERVER_PORT,
+        'tls-cert-file': `${API_PKI}/apiserver.crt`,
+        'tls-private-key-file': `${API_PKI}/apiserver.key`,
+        'tls-min-version': 'VersionTLS12',
+        'client-ca-file': `${API_PKI}/ca.crt`,
+        'authentication-config': `${API_CONFIG}/authentication.yaml`,
+        'authorization-mode': 'Node,RBAC',
+        'enable-admission-plugins': 'NodeRestriction',
+        'etcd-servers': 'https://127.0.0.1:2379',
+        'etcd-cafile': `${API_PKI}/etcd-ca.crt`,
+        'etcd-certfile': `${API_PKI}/etcd-client.crt`,
+        'etcd-keyfile': `${API_PKI}/etcd-client.key`,
+        'kubelet-client-certificate': `${API_PKI}/kubelet-client.crt`,
+        'kubelet-client-key': `${API_PKI}/kubelet-client.key`,
+        'kubelet-certificate-authority': `${API_PKI}/ca.crt`,
+        'kubelet-preferred-address-types': 'InternalIP',
+        'requestheader-client-ca-file': `${API_PKI}/front-proxy-ca.crt`,
+        'requestheader-allowed-names': 'front-proxy-client',
+        'requestheader-username-headers': 'X-Remote-User',
+        'requestheader-group-headers': 'X-Remote-Group',
+        'requestheader-extra-headers-prefix': 'X-Remote-Extra-',
+        'proxy-client-cert-file': `${API_PKI}/front-proxy-client.crt`,
+        'proxy-client-key-file': `${API_PKI}/front-proxy-client.key`,
+        'service-account-issuer': `https://kubernetes.default.svc.cluster.local`,
+        'service-account-key-file': `${API_PKI}/sa.pub`,
+        'service-account-signing-key-file': `${API_PKI}/sa.key`,
+        'service-cluster-ip-range': SERVICE_CIDR,
+        'audit-policy-file': `${API_CONFIG}/audit-policy.yaml`,
+        'audit-log-path': `${AUDIT_DIR}/audit.log`,
+        'audit-log-maxsize': 50,
+        'audit-log-maxbackup': 2,
+        profiling: false,
+      }),
+    ],
+    ports: [{ port: API_SERVER_PORT, protocol: 'TCP' }],
+    resources: resources(spec.resources.apiserver),
+    volumeMounts: [
+      mount('apiserver-pki', API_PKI),
+      mount('apiserver-config', API_CONFIG),
+      mount('audit-log', AUDIT_DIR, false),
+    ],
+  };
+}
+
+function controllerManagerContainer(spec: ClusterSpec): Container {
+  const dir = `${K8S_DIR}/controller-manager`;
+  return {
+    name: 'kube-controller-manager',
+    image: `registry.k8s.io/kube-controller-manager:v${spec.kubernetesVersion}`,
+    command: [
+      '/usr/local/bin/kube-controller-manager',
+      ...flags({
+        kubeconfig: `${dir}/kubeconfig`,
+        'authentication-kubeconfig': `${dir}/kubeconfig`,
+        'authorization-kubeconfig': `${dir}/kubeconfig`,
+        'bind-address': '127.0.0.1',
+        'client-ca-file': `${dir}/ca.crt`,
+        'cluster-name': spec.name,
+        'cluster-signing-cert-file': `${dir}/ca.crt`,
+        'cluster-signing-key-file': `${dir}/ca.key`,
+        'root-ca-file': `${dir}/ca.crt`,
+        'service-account-private-key-file': `${dir}/sa.key`,
+        'use-service-account-credentials': true,
+        controllers: '*,bootstrapsigner,tokencleaner',
+        // One instance per cluster: no election, so a restart takes over at once.
+        'leader-elect': false,
+        profiling: false,
+      }),
+    ],
+    resources: resources(spec.resources.controllerManager),
+    volumeMounts: [mount('controller-manager', dir)],
+  };
+}
+
+function schedulerContainer(spec: ClusterSpec): Container {
+  const dir = `${K8S_DIR}/scheduler`;
+  return {
+    name: 'kube-scheduler',
+    image: `registry.k8s.io/kube-scheduler:v${spec.kubernetesVersion}`,
+    command: [
+      '/usr/local/bin/kube-scheduler',
+      ...flags({
+        kubeconfig: `${dir}/kubeconfig`,
+        'authentication-kubeconfig': `${dir}/kubeconfig`,
+        'authorization-kubeconfig': `${dir}/kubeconfig`,
+        'bind-address': '127.0.0.1',
+        'leader-elect': false,
+        profiling: false,
+      }),
+    ],
+    resources: resources(spec.resources.scheduler),
+    volumeMounts: [mount('scheduler', dir)],
+  };
+}
+
+function controlPlaneVolumes(spec: ClusterSpec, pki: ClusterPki): Volume[] {
+  return [
+    { name: 'etcd-data', emptyDir: {} },
+    { name: 'audit-log', emptyDir: {} },
+    secretVolume('etcd-pki', {
+      'ca.crt': pki.etcdCa.cert,
+      'server.crt': pki.etcdServer.cert,
+      'server.key': pki.etcdServer.key,
+      'peer.crt': pki.etcdPeer.cert,
+      'peer.key': pki.etcdPeer.key,
+    }),
+    secretVolume('apiserver-pki', {
+      'ca.crt': pki.ca.cert,
+      'apiserver.crt': pki.apiserver.cert,
+      'apiserver.key': pki.apiserver.key,
+      'etcd-ca.crt': pki.etcdCa.cert,
+      'etcd-client.crt': pki.apiserverEtcdClient.cert,
+      'etcd-client.key': pki.apiserverEtcdClient.key,
+      'kubelet-client.crt': pki.apiserverKubeletClient.cert,
+      'kubelet-client.key': pki.apiserverKubeletClient.key,
+      'front-proxy-ca.crt': pki.frontProxyCa.cert,
+      'front-proxy-client.crt': pki.frontProxyClient.cert,
+      'front-proxy-client.key': pki.frontProxyClient.key,
+      'sa.pub': pki.serviceAccount.publicKey,
+      'sa.key': pki.serviceAccount.privateKey,
+    }),
+    secretVolume('apiserver-config', {
+      'authentication.yaml': AUTHENTICATION_CONFIG,
+      'audit-policy.yaml': AUDIT_POLICY,
+    }),
+    secretVolume('controller-manager', {
+      kubeconfig: componentKubeconfig(spec, pki, 'system:kube-controller-manager', pki.controllerManager),
+      'ca.crt': pki.ca.cert,
+      'ca.key': pki.ca.key,
+      'sa.key': pki.serviceAccount.privateKey,
+    }),
+    secretVolume('scheduler', {
+      kubeconfig: componentKubeconfig(spec, pki, 'system:kube-scheduler', pki.scheduler),
+    }),
+  ];
+}
+
+/** The control-plane group: etcd, API server, controller-manager and scheduler in one network namespace. */
+export function planControlPlane(spec: ClusterSpec, pki: ClusterPki): PlannedGroup {
+  const containers = [
+    etcdContainer(spec),
+    apiServerContainer(spec),
+    controllerManagerContainer(spec),
+    schedulerContainer(spec),
+  ];
+  return {
+    name: controlPlaneGroupName(spec.name),
+    location: spec.location,
+    tags: { [TAG.cluster]: spec.name, [TAG.role]: 'control-plane' },
+    osType: 'Linux',
+    restartPolicy: 'Always',
+    ipAddress: {
+      type: 'Public',
+      dnsNameLabel: spec.name,
+      ports: [{ port: API_SERVER_PORT, protocol: 'TCP' }],
+    },
+    containers,
+    volumes: controlPlaneVolumes(spec, pki),
+    local: { hostPorts: { [API_SERVER_PORT]: spec.apiServerPort } },
+  };
+}
+
+/** Desired state of a cluster, as data: pure and deterministic for a given spec and PKI. */
+export function planCluster(spec: ClusterSpec, pki: ClusterPki): ClusterPlan {
+  return { cluster: spec.name, groups: [planControlPlane(spec, pki)] };
+}

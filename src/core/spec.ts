@@ -1,0 +1,130 @@
+import { z } from 'zod';
+
+/** Kubernetes minor versions Frankenetes can run, each with the patch release used by default. */
+export const SUPPORTED_KUBERNETES = { '1.35': '1.35.4', '1.36': '1.36.3', '1.37': '1.37.2' } as const;
+export const DEFAULT_KUBERNETES_VERSION = SUPPORTED_KUBERNETES['1.37'];
+/** etcd release that ships with each Kubernetes minor (all need etcd ≥ 3.5.13 for watch progress). */
+export const ETCD_VERSION = '3.6.16';
+
+export const COMPONENTS = ['etcd', 'apiserver', 'controllerManager', 'scheduler', 'agent'] as const;
+export type Component = (typeof COMPONENTS)[number];
+
+export class SpecError extends Error {
+  override name = 'SpecError';
+}
+
+const NAME = /^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/;
+const VERSION = /^v?(\d+)\.(\d+)(?:\.(\d+))?$/;
+
+const resources = z
+  .object({
+    cpu: z
+      .number({ error: 'must be a number of CPU cores' })
+      .min(0.1, { error: 'must be at least 0.1 CPU' })
+      .max(4, { error: 'must be at most 4 CPU (the per-group ACI limit)' }),
+    memoryInGB: z
+      .number({ error: 'must be a number of GB' })
+      .min(0.1, { error: 'must be at least 0.1 GB' })
+      .max(16, { error: 'must be at most 16 GB (the per-group ACI limit)' }),
+  })
+  .strict();
+
+export type Resources = z.infer<typeof resources>;
+
+const DEFAULT_RESOURCES: Record<Component, Resources> = {
+  etcd: { cpu: 0.25, memoryInGB: 0.25 },
+  apiserver: { cpu: 0.5, memoryInGB: 0.75 },
+  controllerManager: { cpu: 0.25, memoryInGB: 0.25 },
+  scheduler: { cpu: 0.1, memoryInGB: 0.125 },
+  agent: { cpu: 0.1, memoryInGB: 0.25 },
+};
+
+const specSchema = z
+  .object({
+    name: z.string({ error: 'must be a string' }).regex(NAME, {
+      error:
+        'must be 1-20 characters of lowercase letters, digits and "-", start with a letter and not end with "-"',
+    }),
+    kubernetesVersion: z
+      .string({ error: 'must be a string like "1.37" or "1.37.2"' })
+      .default(DEFAULT_KUBERNETES_VERSION)
+      .transform((v, ctx) => {
+        const m = VERSION.exec(v.trim());
+        const minor = m ? `${m[1]}.${m[2]}` : undefined;
+        if (!m || !minor || !(minor in SUPPORTED_KUBERNETES)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be one of ${Object.keys(SUPPORTED_KUBERNETES).join(', ')} (optionally with a patch, e.g. ${DEFAULT_KUBERNETES_VERSION})`,
+          });
+          return z.NEVER;
+        }
+        return m[3] === undefined
+          ? SUPPORTED_KUBERNETES[minor as keyof typeof SUPPORTED_KUBERNETES]
+          : `${minor}.${m[3]}`;
+      }),
+    location: z
+      .string({ error: 'must be a string' })
+      .regex(/^[a-z][a-z0-9]{1,30}$/, { error: 'must be "local" or an Azure region name such as "westeurope"' })
+      .default('local'),
+    /** Host port the API server is published on locally; 0 lets the engine pick a free one. */
+    apiServerPort: z
+      .number({ error: 'must be a port number' })
+      .int({ error: 'must be a whole number' })
+      .min(0, { error: 'must be 0 (any free port) or 1024-65535' })
+      .max(65535, { error: 'must be at most 65535' })
+      .refine((p) => p === 0 || p >= 1024, { error: 'must be 0 (any free port) or 1024-65535' })
+      .default(0),
+    resources: z
+      .object({
+        etcd: resources.default(DEFAULT_RESOURCES.etcd),
+        apiserver: resources.default(DEFAULT_RESOURCES.apiserver),
+        controllerManager: resources.default(DEFAULT_RESOURCES.controllerManager),
+        scheduler: resources.default(DEFAULT_RESOURCES.scheduler),
+        agent: resources.default(DEFAULT_RESOURCES.agent),
+      })
+      .strict()
+      .default(DEFAULT_RESOURCES),
+    /** Lifetime of admin client certificates; Kubernetes cannot revoke them, so keep it short. */
+    adminCredentialHours: z
+      .number({ error: 'must be a number of hours' })
+      .min(1, { error: 'must be at least 1 hour' })
+      .max(24 * 30, { error: 'must be at most 720 hours (30 days)' })
+      .default(24),
+  })
+  .strict();
+
+/** What the user asks for; every field but the name has a default. */
+export type ClusterSpecInput = z.input<typeof specSchema>;
+/** A validated cluster spec, defaults filled in. */
+export type ClusterSpec = z.output<typeof specSchema>;
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const key of path) v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  return v;
+}
+
+/** Validates user input; throws one SpecError naming each bad field, its value and what is allowed. */
+export function parseClusterSpec(input: unknown): ClusterSpec {
+  const result = specSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+      return `${where}unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    }
+    return `${issue.path.join('.') || 'spec'} ${describe(valueAt(input, issue.path))}: ${issue.message}`;
+  });
+  throw new SpecError(`invalid cluster spec: ${problems.join('; ')}`);
+}
+
+/** The minor version ("1.37") of a spec's Kubernetes version. */
+export function kubernetesMinor(spec: ClusterSpec): string {
+  return spec.kubernetesVersion.split('.').slice(0, 2).join('.');
+}
