@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+import '../shared/cjs-globals.js';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ContainerGroup } from '@azure/arm-containerinstance';
+import { DockerBackend } from '../core/backends/docker.js';
+import {
+  adminKubeconfig,
+  destroyCluster,
+  requireSpec,
+  upCluster,
+  type ClusterDeps,
+} from '../core/cluster.js';
+import { TAG } from '../core/names.js';
+import type { PlannedGroup } from '../core/plan.js';
+import { waitForControlPlane } from '../core/readiness.js';
+import { LocalStateStore, readSpec } from '../core/state.js';
+
+const USAGE = `Usage: frankenetes <command> [options]
+
+Commands:
+  up          create or converge a cluster and wait until its API is ready
+  kubeconfig  print the admin kubeconfig (short-lived client certificate)
+  status      show each container group and container with its state
+  down        remove every container, volume and network of a cluster, and its state
+  list        list clusters
+
+Options:
+  --name NAME                 cluster name (default: $FRANKENETES_CLUSTER or "dev")
+  --kubernetes-version V      1.35, 1.36 or 1.37[.patch] (default 1.37.2)          [up]
+  --port PORT                 host port for the API server on 127.0.0.1 (default: any free port) [up]
+  --admin-credential-hours H  lifetime of admin certificates (default 24)         [up]
+  --timeout SECONDS           how long up waits for readiness (default 180)       [up]
+  --json                      machine-readable output                    [status, list]
+  --state-dir DIR             state store (default: $FRANKENETES_STATE_DIR, $XDG_STATE_HOME/frankenetes or ~/.local/state/frankenetes)
+`;
+
+class UsageError extends Error {}
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+function number(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, got "${value}"`);
+  return n;
+}
+
+function summarize(group: ContainerGroup): string[] {
+  const local = (group as PlannedGroup).local?.hostPorts ?? {};
+  const ports = Object.entries(local)
+    .map(([p, h]) => `127.0.0.1:${h}->${p}`)
+    .join(', ');
+  const lines = [`${group.name}  ${group.instanceView?.state ?? 'Unknown'}  ${group.ipAddress?.fqdn ?? ''}  ${ports}`];
+  for (const c of [...(group.initContainers ?? []), ...group.containers]) {
+    const s = c.instanceView?.currentState;
+    const exit = s?.exitCode !== undefined ? ` exit=${s.exitCode}` : '';
+    lines.push(`  ${c.name.padEnd(26)} ${(s?.state ?? 'Unknown').padEnd(11)} restarts=${c.instanceView?.restartCount ?? 0}${exit}`);
+  }
+  return lines;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      'kubernetes-version': { type: 'string' },
+      port: { type: 'string' },
+      'admin-credential-hours': { type: 'string' },
+      timeout: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'state-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command || command === 'help') {
+    process.stdout.write(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  const name = values.name ?? process.env.FRANKENETES_CLUSTER ?? 'dev';
+  const store = new LocalStateStore(values['state-dir']);
+  const deps: ClusterDeps = { backend: new DockerBackend(), store, progress: (m) => log(`• ${m}`) };
+
+  switch (command) {
+    case 'up': {
+      const started = Date.now();
+      const input = {
+        ...((await readSpec(store, name).catch(() => undefined)) ?? {}),
+        name,
+        ...(values['kubernetes-version'] ? { kubernetesVersion: values['kubernetes-version'] } : {}),
+        ...(values.port !== undefined ? { apiServerPort: number('port', values.port) } : {}),
+        ...(values['admin-credential-hours'] !== undefined
+          ? { adminCredentialHours: number('admin-credential-hours', values['admin-credential-hours']) }
+          : {}),
+      };
+      const timeoutMs = (number('timeout', values.timeout) ?? 180) * 1000;
+      const kubeconfigPath = join(store.location, name, 'kubeconfig');
+      const result = await upCluster(input, deps, async (spec) => {
+        const kubeconfig = await adminKubeconfig(spec, deps);
+        await store.put(spec.name, 'kubeconfig', kubeconfig);
+        await waitForControlPlane(kubeconfig, { timeoutMs, progress: (m) => log(`  … ${m}`) });
+      });
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      log(`✓ cluster "${name}" (Kubernetes v${result.spec.kubernetesVersion}) ready in ${seconds} s`);
+      log(`  export KUBECONFIG=${kubeconfigPath}`);
+      process.stdout.write(`${kubeconfigPath}\n`);
+      return 0;
+    }
+    case 'kubeconfig': {
+      const spec = await requireSpec(store, name);
+      process.stdout.write(await adminKubeconfig(spec, deps));
+      return 0;
+    }
+    case 'status': {
+      const spec = await requireSpec(store, name);
+      const groups = await deps.backend.list({ [TAG.cluster]: spec.name });
+      if (values.json) {
+        process.stdout.write(`${JSON.stringify({ cluster: spec.name, spec, groups }, null, 2)}\n`);
+      } else {
+        process.stdout.write(`cluster ${spec.name}  Kubernetes v${spec.kubernetesVersion}  ${spec.location}\n`);
+        for (const g of groups) process.stdout.write(`${summarize(g).join('\n')}\n`);
+        if (!groups.length) process.stdout.write('no container groups (run `frankenetes up`)\n');
+      }
+      return 0;
+    }
+    case 'down': {
+      const known = (await readSpec(store, name).catch(() => undefined)) !== undefined;
+      await deps.backend.ping();
+      const groups = await deps.backend.list({ [TAG.cluster]: name });
+      if (!known && !groups.length) throw new UsageError(`no cluster named "${name}"`);
+      await destroyCluster(name, deps);
+      log(`✓ cluster "${name}" removed`);
+      return 0;
+    }
+    case 'list': {
+      const names = await store.clusters();
+      const rows = await Promise.all(
+        names.map(async (n) => ({ name: n, spec: await readSpec(store, n).catch(() => undefined) })),
+      );
+      if (values.json) {
+        process.stdout.write(`${JSON.stringify(rows.map((r) => ({ name: r.name, kubernetesVersion: r.spec?.kubernetesVersion, location: r.spec?.location })))}\n`);
+      } else {
+        for (const r of rows) process.stdout.write(`${r.name}\tv${r.spec?.kubernetesVersion ?? '?'}\t${r.spec?.location ?? '?'}\n`);
+      }
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}" (try \`frankenetes help\`)`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`frankenetes: error: ${message.split('\n')[0]}\n`);
+    process.exit(error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1);
+  },
+);

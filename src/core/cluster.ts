@@ -1,0 +1,145 @@
+import type { ContainerGroup } from '@azure/arm-containerinstance';
+import { BackendError, type ContainerGroupBackend } from './backend.js';
+import { renderKubeconfig } from './kubeconfig.js';
+import { API_SERVER_PORT, TAG, clusterDnsName, controlPlaneGroupName } from './names.js';
+import { planCluster, type ClusterPlan, type PlannedGroup } from './plan.js';
+import { ADMIN_USER, certificateExpiry, createClusterPki, issueAdminCredential, type CertKeyPair } from './pki.js';
+import { parseClusterSpec, type ClusterSpec } from './spec.js';
+import { readPki, readSpec, writePki, writeSpec, type StateStore } from './state.js';
+
+export interface ClusterDeps {
+  backend: ContainerGroupBackend;
+  store: StateStore;
+  /** Progress for people: one short line per step. */
+  progress?: (message: string) => void;
+  now?: () => Date;
+}
+
+export class ClusterError extends Error {
+  override name = 'ClusterError';
+}
+
+/** Control-plane roles this package plans; pod groups (made by the agent) are left alone by apply. */
+const PLANNED_ROLES = new Set(['control-plane']);
+
+/**
+ * The one path that changes the world: brings the backend to the plan. Creates or updates every
+ * planned group and deletes planned-role groups of the cluster that the plan no longer has.
+ */
+export async function applyPlan(plan: ClusterPlan, deps: ClusterDeps): Promise<ContainerGroup[]> {
+  const { backend, progress = () => undefined } = deps;
+  const wanted = new Set(plan.groups.map((g) => g.name));
+  const existing = await backend.list({ [TAG.cluster]: plan.cluster });
+  for (const group of existing) {
+    if (group.name && !wanted.has(group.name) && PLANNED_ROLES.has(group.tags?.[TAG.role] ?? '')) {
+      progress(`deleting container group ${group.name}`);
+      await backend.delete(group.name);
+    }
+  }
+  const applied: ContainerGroup[] = [];
+  for (const group of plan.groups) {
+    progress(`applying container group ${group.name} (${group.containers.map((c) => c.name).join(', ')})`);
+    applied.push(await backend.createOrUpdate(group));
+  }
+  return applied;
+}
+
+/** Removes everything of a cluster: its container groups (pods included), volumes, network and state. */
+export async function destroyCluster(name: string, deps: ClusterDeps): Promise<void> {
+  deps.progress?.(`removing container groups, volumes and network of ${name}`);
+  await deps.backend.purgeCluster(name);
+  await deps.store.remove(name);
+}
+
+export interface UpResult {
+  spec: ClusterSpec;
+  groups: ContainerGroup[];
+  created: boolean;
+}
+
+/**
+ * Creates the cluster, or converges an existing one to the spec. The spec and PKI are saved before
+ * any container exists, so an `up` killed part-way is finished by the next one. A new cluster whose
+ * first `up` fails is rolled back entirely; an existing one is left for the next `up` to converge.
+ */
+export async function upCluster(
+  input: unknown,
+  deps: ClusterDeps,
+  waitReady: (spec: ClusterSpec, groups: ContainerGroup[]) => Promise<void> = async () => undefined,
+): Promise<UpResult> {
+  const spec = parseClusterSpec(input);
+  const { store, backend, progress = () => undefined } = deps;
+  await store.checkWritable();
+  await backend.ping();
+  let pki = await readPki(store, spec.name);
+  const created = !pki;
+  try {
+    if (!pki) {
+      progress('issuing cluster certificates');
+      pki = await createClusterPki(spec, deps.now?.());
+      await writePki(store, spec.name, pki);
+    }
+    await writeSpec(store, spec);
+    const groups = await applyPlan(planCluster(spec, pki), deps);
+    progress('waiting for the API server');
+    await waitReady(spec, groups);
+    return { spec, groups, created };
+  } catch (error) {
+    if (created) {
+      progress(`rolling back: ${error instanceof Error ? error.message : String(error)}`);
+      await destroyCluster(spec.name, { ...deps, progress: undefined }).catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
+export async function requireSpec(store: StateStore, name: string): Promise<ClusterSpec> {
+  const spec = await readSpec(store, name);
+  if (!spec) throw new ClusterError(`no cluster named "${name}" (see \`frankenetes list\`)`);
+  return spec;
+}
+
+/** Where the API server answers: the published 127.0.0.1 port locally, the group's FQDN on ACI. */
+export function apiServerUrl(spec: ClusterSpec, controlPlane: ContainerGroup | undefined): string {
+  if (!controlPlane) throw new ClusterError(`cluster "${spec.name}" has no control plane; run \`frankenetes up --name ${spec.name}\``);
+  const local = (controlPlane as PlannedGroup).local?.hostPorts?.[API_SERVER_PORT];
+  if (local) return `https://127.0.0.1:${local}`;
+  if (controlPlane.ipAddress?.fqdn) return `https://${controlPlane.ipAddress.fqdn}:${API_SERVER_PORT}`;
+  throw new ClusterError(`cluster "${spec.name}" has no published API server address yet`);
+}
+
+const ADMIN = 'admin.json';
+/** Re-issue the stored admin certificate when less than this much of its life is left. */
+const MIN_REMAINING_MS = 3600_000;
+
+/** The admin credential, re-issued when it expires within the hour. */
+export async function adminCredential(spec: ClusterSpec, deps: ClusterDeps): Promise<CertKeyPair> {
+  const now = deps.now?.() ?? new Date();
+  const stored = await deps.store.get(spec.name, ADMIN);
+  if (stored) {
+    const credential = JSON.parse(stored.toString('utf8')) as CertKeyPair;
+    if (certificateExpiry(credential.cert).getTime() - now.getTime() > MIN_REMAINING_MS) return credential;
+  }
+  const pki = await readPki(deps.store, spec.name);
+  if (!pki) throw new ClusterError(`cluster "${spec.name}" has no PKI in the state store`);
+  const credential = await issueAdminCredential(pki, spec, now);
+  await deps.store.put(spec.name, ADMIN, JSON.stringify(credential));
+  return credential;
+}
+
+/** The admin kubeconfig for a cluster, with a short-lived client certificate. */
+export async function adminKubeconfig(spec: ClusterSpec, deps: ClusterDeps): Promise<string> {
+  const controlPlane = await deps.backend.get(controlPlaneGroupName(spec.name));
+  const pki = await readPki(deps.store, spec.name);
+  if (!pki) throw new ClusterError(`cluster "${spec.name}" has no PKI in the state store`);
+  return renderKubeconfig({
+    cluster: spec.name,
+    user: ADMIN_USER,
+    server: apiServerUrl(spec, controlPlane),
+    caCert: pki.ca.cert,
+    credential: await adminCredential(spec, deps),
+    tlsServerName: clusterDnsName(spec),
+  });
+}
+
+export { BackendError };
