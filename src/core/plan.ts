@@ -21,6 +21,11 @@ export type PlannedGroup = ContainerGroup & {
     hostPorts?: Record<number, number>;
     /** Containers that get the engine's API socket (the agent, which creates pod groups). */
     engineSocket?: string[];
+    /**
+     * Arguments for containers that keep their image's entrypoint (a pod with `args` but no
+     * `command`); ACI's model has only `command`, which replaces the entrypoint.
+     */
+    args?: Record<string, string[]>;
   };
 };
 

@@ -11,7 +11,10 @@ export interface ReadyOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** What is not ready yet, or undefined when /readyz is ok and the controller-manager and scheduler are healthy. */
+/**
+ * What is not ready yet, or undefined when /readyz is ok, the controller-manager and scheduler are
+ * healthy and the controllers have caught up far enough to accept pods.
+ */
 export async function controlPlaneProblem(kc: KubeConfig): Promise<string | undefined> {
   try {
     if (!(await new Health(kc).readyz({ timeout: 2000 }))) return 'API server /readyz is not ok';
@@ -27,6 +30,12 @@ export async function controlPlaneProblem(kc: KubeConfig): Promise<string | unde
     if (unhealthy.length) return `waiting for ${unhealthy.join(', ')}`;
   } catch (error) {
     return `component status not available (${(error as Error).message})`;
+  }
+  try {
+    // Pods cannot be created before the controller-manager has made the default service account.
+    await kc.makeApiClient(CoreV1Api).readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
+  } catch {
+    return 'waiting for the default service account';
   }
   return undefined;
 }

@@ -326,10 +326,11 @@ export class DockerBackend implements ContainerGroupBackend {
     const resources = 'resources' in c ? c.resources : undefined;
     const restart = { Always: 'always', OnFailure: 'on-failure', Never: 'no' }[group.restartPolicy ?? 'Always'] ?? 'always';
     const [entrypoint, ...args] = c.command ?? [];
+    const imageArgs = group.local?.args?.[c.name];
     return this.docker.createContainer({
       name: this.containerName(group.name, c.name),
       Image: c.image ?? this.pauseImage,
-      ...(entrypoint ? { Entrypoint: [entrypoint], Cmd: args } : {}),
+      ...(entrypoint ? { Entrypoint: [entrypoint], Cmd: args } : imageArgs ? { Cmd: imageArgs } : {}),
       Env: (c.environmentVariables ?? []).map((e) => `${e.name}=${e.value ?? e.secureValue ?? ''}`),
       Labels: this.labels(group, { [LABEL.kind]: kind, [LABEL.container]: c.name }),
       HostConfig: {
