@@ -128,11 +128,10 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'down': {
-      const known = (await readSpec(store, name).catch(() => undefined)) !== undefined;
       await deps.backend.ping();
-      const groups = await deps.backend.list({ [TAG.cluster]: name });
-      if (!known && !groups.length) throw new UsageError(`no cluster named "${name}"`);
-      await destroyCluster(name, deps);
+      if (!(await destroyCluster(name, { ...deps, progress: undefined }))) {
+        throw new UsageError(`no cluster named "${name}"`);
+      }
       log(`✓ cluster "${name}" removed`);
       return 0;
     }

@@ -61,6 +61,6 @@ export interface ContainerGroupBackend {
   stop(name: string): Promise<void>;
   logs(name: string, container: string, options?: LogOptions): Promise<Readable>;
   exec(name: string, container: string, options: ExecOptions): Promise<ExecSession>;
-  /** Removes every remaining resource tagged for the cluster (groups, volumes, networks). */
-  purgeCluster(cluster: string): Promise<void>;
+  /** Removes every remaining resource tagged for the cluster (groups, volumes, networks); returns how many. */
+  purgeCluster(cluster: string): Promise<number>;
 }

@@ -44,11 +44,16 @@ export async function applyPlan(plan: ClusterPlan, deps: ClusterDeps): Promise<C
   return applied;
 }
 
-/** Removes everything of a cluster: its container groups (pods included), volumes, network and state. */
-export async function destroyCluster(name: string, deps: ClusterDeps): Promise<void> {
+/**
+ * Removes everything of a cluster: its container groups (pods included), volumes, network and
+ * state. Returns false when there was nothing to remove.
+ */
+export async function destroyCluster(name: string, deps: ClusterDeps): Promise<boolean> {
+  const known = (await deps.store.clusters()).includes(name);
   deps.progress?.(`removing container groups, volumes and network of ${name}`);
-  await deps.backend.purgeCluster(name);
+  const removed = await deps.backend.purgeCluster(name);
   await deps.store.remove(name);
+  return known || removed > 0;
 }
 
 export interface UpResult {
@@ -86,7 +91,7 @@ export async function upCluster(
     return { spec, groups, created };
   } catch (error) {
     if (created) {
-      progress(`rolling back: ${error instanceof Error ? error.message : String(error)}`);
+      progress('rolling back the new cluster');
       await destroyCluster(spec.name, { ...deps, progress: undefined }).catch(() => undefined);
     }
     throw error;

@@ -346,7 +346,8 @@ export class DockerBackend implements ContainerGroupBackend {
   }
 
   private async members(group: string): Promise<Docker.ContainerInfo[]> {
-    return this.docker.listContainers({ all: true, filters: { label: [`${LABEL.group}=${group}`] } });
+    const all = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL.group}=${group}`] } });
+    return matching(all, { [LABEL.group]: group });
   }
 
   async get(name: string): Promise<PlannedGroup | undefined> {
@@ -392,7 +393,10 @@ export class DockerBackend implements ContainerGroupBackend {
 
   async list(tags: Record<string, string>): Promise<ContainerGroup[]> {
     const filters = [`${LABEL.kind}=${INFRA}`, ...Object.entries(tags).map(([k, v]) => `${k}=${v}`)];
-    const infras = await this.docker.listContainers({ all: true, filters: { label: filters } });
+    const infras = matching(await this.docker.listContainers({ all: true, filters: { label: filters } }), {
+      ...tags,
+      [LABEL.kind]: INFRA,
+    });
     const groups = await Promise.all(infras.map((i) => this.get(i.Labels[LABEL.group] ?? '')));
     return groups.filter((g): g is PlannedGroup => g !== undefined);
   }
@@ -413,7 +417,7 @@ export class DockerBackend implements ContainerGroupBackend {
       await ignoreMissing(this.docker.getContainer(m.Id).remove({ force: true, v: true }));
     }
     const { Volumes } = await this.docker.listVolumes({ filters: { label: [`${LABEL.group}=${name}`] } });
-    await Promise.all((Volumes ?? []).map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove())));
+    await Promise.all(matching(Volumes ?? [], { [LABEL.group]: name }).map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove())));
   }
 
   async start(name: string): Promise<void> {
@@ -511,17 +515,30 @@ export class DockerBackend implements ContainerGroupBackend {
     };
   }
 
-  async purgeCluster(cluster: string): Promise<void> {
-    const label = [`${TAG.cluster}=${cluster}`, `${LABEL.managed}=true`];
-    const infras = await this.docker.listContainers({ all: true, filters: { label: [...label, `${LABEL.kind}=${INFRA}`] } });
+  async purgeCluster(cluster: string): Promise<number> {
+    const labels = { [TAG.cluster]: cluster, [LABEL.managed]: 'true' };
+    const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+    const infras = matching(await this.docker.listContainers({ all: true, filters: { label } }), {
+      ...labels,
+      [LABEL.kind]: INFRA,
+    });
     await Promise.all(infras.map((i) => this.delete(i.Labels[LABEL.group] ?? '', { gracePeriodSeconds: 0 })));
-    const leftovers = await this.docker.listContainers({ all: true, filters: { label } });
+    const leftovers = matching(await this.docker.listContainers({ all: true, filters: { label } }), labels);
     await Promise.all(leftovers.map((c) => ignoreMissing(this.docker.getContainer(c.Id).remove({ force: true, v: true }))));
-    const { Volumes } = await this.docker.listVolumes({ filters: { label } });
-    await Promise.all((Volumes ?? []).map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove({ force: true }))));
-    const networks = await this.docker.listNetworks({ filters: { label } });
+    const volumes = matching((await this.docker.listVolumes({ filters: { label } })).Volumes ?? [], labels);
+    await Promise.all(volumes.map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove({ force: true }))));
+    const networks = matching(await this.docker.listNetworks({ filters: { label } }), labels);
     await Promise.all(networks.map((n) => ignoreMissing(this.docker.getNetwork(n.Id).remove())));
+    return infras.length + leftovers.length + volumes.length + networks.length;
   }
+}
+
+/**
+ * Keeps the items carrying every label. Engines differ on combining several label filters (Podman
+ * ORs them for volumes), so the engine's filter only narrows the list and this decides.
+ */
+function matching<T extends { Labels?: Record<string, string> | null }>(items: T[], labels: Record<string, string>): T[] {
+  return items.filter((item) => Object.entries(labels).every(([k, v]) => item.Labels?.[k] === v));
 }
 
 /** ACI's group state: Running while all run; once a non-restarting group's containers all ended, Succeeded or Failed. */

@@ -1,0 +1,76 @@
+// Shared helpers for end-to-end tests: the real CLI bundle, real kubectl, the real engine.
+import Docker from 'dockerode';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultEngineSocket } from '../../src/core/backends/docker.js';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+export const CLI = join(ROOT, 'dist', 'index.js');
+export const KUBECTL =
+  process.env.FRANKENETES_KUBECTL ?? join(homedir(), '.cache', 'frankenetes', 'build', 'bin', 'kubectl');
+
+export const docker = new Docker({ socketPath: defaultEngineSocket() });
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function result(r: SpawnSyncReturns<string>): Run {
+  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** A fresh state directory per test file. */
+export function stateDir(): string {
+  return mkdtempSync(join(tmpdir(), 'frankenetes-e2e-'));
+}
+
+export function cli(args: string[], env: Record<string, string>): Run {
+  return result(
+    spawnSync(process.execPath, [CLI, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+      timeout: 240_000,
+    }),
+  );
+}
+
+/** Starts the CLI without waiting (for kill tests). */
+export function cliProcess(args: string[], env: Record<string, string>) {
+  return spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+}
+
+export function kubectl(kubeconfig: string, args: string[], input?: string): Run {
+  return result(
+    spawnSync(KUBECTL, args, { encoding: 'utf8', env: { ...process.env, KUBECONFIG: kubeconfig }, input, timeout: 120_000 }),
+  );
+}
+
+/** Everything the engine holds that is labelled for the cluster. */
+export async function engineResources(cluster: string) {
+  const label = [`frankenetes.cluster=${cluster}`];
+  const containers = await docker.listContainers({ all: true, filters: { label } });
+  const { Volumes } = await docker.listVolumes({ filters: { label } });
+  const networks = await docker.listNetworks({ filters: { label } });
+  return { containers, volumes: Volumes ?? [], networks };
+}
+
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  { timeoutMs = 60_000, intervalMs = 250 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      return await check();
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw lastError;
+}
