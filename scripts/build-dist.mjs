@@ -22,8 +22,12 @@ execFileSync('npx', ['ncc', 'build', 'src/cli/main.ts', '-o', out, '-q', '--no-s
 });
 
 if (check) {
-  const built = files(out).map((f) => relative(out, f)).sort();
-  const committed = files('dist').map((f) => relative('dist', f)).sort();
+  const built = files(out)
+    .map((f) => relative(out, f))
+    .sort();
+  const committed = files('dist')
+    .map((f) => relative('dist', f))
+    .sort();
   const differing = [...new Set([...built, ...committed])].filter((f) => {
     try {
       return !readFileSync(join(out, f)).equals(readFileSync(join('dist', f)));
@@ -33,7 +37,9 @@ if (check) {
   });
   rmSync(out, { recursive: true, force: true });
   if (differing.length) {
-    console.error(`dist/ does not match the sources (${differing.slice(0, 5).join(', ')}); run \`npm run build\` and commit dist/`);
+    console.error(
+      `dist/ does not match the sources (${differing.slice(0, 5).join(', ')}); run \`npm run build\` and commit dist/`,
+    );
     process.exit(1);
   }
   console.log('dist/ matches the sources');

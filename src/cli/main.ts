@@ -51,11 +51,15 @@ function summarize(group: ContainerGroup): string[] {
   const ports = Object.entries(local)
     .map(([p, h]) => `127.0.0.1:${h}->${p}`)
     .join(', ');
-  const lines = [`${group.name}  ${group.instanceView?.state ?? 'Unknown'}  ${group.ipAddress?.fqdn ?? ''}  ${ports}`];
+  const lines = [
+    `${group.name}  ${group.instanceView?.state ?? 'Unknown'}  ${group.ipAddress?.fqdn ?? ''}  ${ports}`,
+  ];
   for (const c of [...(group.initContainers ?? []), ...group.containers]) {
     const s = c.instanceView?.currentState;
     const exit = s?.exitCode !== undefined ? ` exit=${s.exitCode}` : '';
-    lines.push(`  ${c.name.padEnd(26)} ${(s?.state ?? 'Unknown').padEnd(11)} restarts=${c.instanceView?.restartCount ?? 0}${exit}`);
+    lines.push(
+      `  ${c.name.padEnd(26)} ${(s?.state ?? 'Unknown').padEnd(11)} restarts=${c.instanceView?.restartCount ?? 0}${exit}`,
+    );
   }
   return lines;
 }
@@ -121,7 +125,9 @@ async function main(argv: string[]): Promise<number> {
       if (values.json) {
         process.stdout.write(`${JSON.stringify({ cluster: spec.name, spec, groups }, null, 2)}\n`);
       } else {
-        process.stdout.write(`cluster ${spec.name}  Kubernetes v${spec.kubernetesVersion}  ${spec.location}\n`);
+        process.stdout.write(
+          `cluster ${spec.name}  Kubernetes v${spec.kubernetesVersion}  ${spec.location}\n`,
+        );
         for (const g of groups) process.stdout.write(`${summarize(g).join('\n')}\n`);
         if (!groups.length) process.stdout.write('no container groups (run `frankenetes up`)\n');
       }
@@ -141,9 +147,14 @@ async function main(argv: string[]): Promise<number> {
         names.map(async (n) => ({ name: n, spec: await readSpec(store, n).catch(() => undefined) })),
       );
       if (values.json) {
-        process.stdout.write(`${JSON.stringify(rows.map((r) => ({ name: r.name, kubernetesVersion: r.spec?.kubernetesVersion, location: r.spec?.location })))}\n`);
+        process.stdout.write(
+          `${JSON.stringify(rows.map((r) => ({ name: r.name, kubernetesVersion: r.spec?.kubernetesVersion, location: r.spec?.location })))}\n`,
+        );
       } else {
-        for (const r of rows) process.stdout.write(`${r.name}\tv${r.spec?.kubernetesVersion ?? '?'}\t${r.spec?.location ?? '?'}\n`);
+        for (const r of rows)
+          process.stdout.write(
+            `${r.name}\tv${r.spec?.kubernetesVersion ?? '?'}\t${r.spec?.location ?? '?'}\n`,
+          );
       }
       return 0;
     }
@@ -157,6 +168,8 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`frankenetes: error: ${message.split('\n')[0]}\n`);
-    process.exit(error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1);
+    process.exit(
+      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1,
+    );
   },
 );

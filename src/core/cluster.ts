@@ -3,7 +3,13 @@ import { BackendError, type ContainerGroupBackend } from './backend.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { API_SERVER_PORT, TAG, clusterDnsName, controlPlaneGroupName } from './names.js';
 import { planCluster, type ClusterPlan, type PlannedGroup } from './plan.js';
-import { ADMIN_USER, certificateExpiry, createClusterPki, issueAdminCredential, type CertKeyPair } from './pki.js';
+import {
+  ADMIN_USER,
+  certificateExpiry,
+  createClusterPki,
+  issueAdminCredential,
+  type CertKeyPair,
+} from './pki.js';
 import { parseClusterSpec, type ClusterSpec } from './spec.js';
 import { readPki, readSpec, writePki, writeSpec, type StateStore } from './state.js';
 
@@ -106,7 +112,10 @@ export async function requireSpec(store: StateStore, name: string): Promise<Clus
 
 /** Where the API server answers: the published 127.0.0.1 port locally, the group's FQDN on ACI. */
 export function apiServerUrl(spec: ClusterSpec, controlPlane: ContainerGroup | undefined): string {
-  if (!controlPlane) throw new ClusterError(`cluster "${spec.name}" has no control plane; run \`frankenetes up --name ${spec.name}\``);
+  if (!controlPlane)
+    throw new ClusterError(
+      `cluster "${spec.name}" has no control plane; run \`frankenetes up --name ${spec.name}\``,
+    );
   const local = (controlPlane as PlannedGroup).local?.hostPorts?.[API_SERVER_PORT];
   if (local) return `https://127.0.0.1:${local}`;
   if (controlPlane.ipAddress?.fqdn) return `https://${controlPlane.ipAddress.fqdn}:${API_SERVER_PORT}`;

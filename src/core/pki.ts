@@ -141,7 +141,10 @@ async function issue(ca: Issuer, o: LeafOptions): Promise<CertKeyPair> {
 }
 
 /** SANs of the API server's serving certificate: every name a client may dial it by. */
-export function apiServerNames(spec: Pick<ClusterSpec, 'name' | 'location'>): { dns: string[]; ips: string[] } {
+export function apiServerNames(spec: Pick<ClusterSpec, 'name' | 'location'>): {
+  dns: string[];
+  ips: string[];
+} {
   return {
     dns: [
       clusterDnsName(spec),
@@ -179,16 +182,32 @@ export async function createClusterPki(spec: ClusterSpec, now = new Date()): Pro
     nodeClient,
     nodeServing,
   ] = await Promise.all([
-    issue(ca, { subject: { cn: 'kube-apiserver' }, usage: 'server', dnsNames: api.dns, ips: api.ips, ...year }),
+    issue(ca, {
+      subject: { cn: 'kube-apiserver' },
+      usage: 'server',
+      dnsNames: api.dns,
+      ips: api.ips,
+      ...year,
+    }),
     issue(etcdCa, { subject: { cn: 'kube-apiserver-etcd-client' }, usage: 'client', ...year }),
-    issue(ca, { subject: { cn: 'kube-apiserver-kubelet-client', o: 'system:masters' }, usage: 'client', ...year }),
+    issue(ca, {
+      subject: { cn: 'kube-apiserver-kubelet-client', o: 'system:masters' },
+      usage: 'client',
+      ...year,
+    }),
     issue(frontProxyCa, { subject: { cn: 'front-proxy-client' }, usage: 'client', ...year }),
     issue(etcdCa, { subject: { cn: 'etcd-server' }, usage: 'server+client', ...local, ...year }),
     issue(etcdCa, { subject: { cn: 'etcd-peer' }, usage: 'server+client', ...local, ...year }),
     issue(ca, { subject: { cn: 'system:kube-controller-manager' }, usage: 'client', ...year }),
     issue(ca, { subject: { cn: 'system:kube-scheduler' }, usage: 'client', ...year }),
     issue(ca, { subject: { cn: `system:node:${node}`, o: 'system:nodes' }, usage: 'client', ...year }),
-    issue(ca, { subject: { cn: `system:node:${node}` }, usage: 'server', dnsNames: ['localhost', node], ips: ['127.0.0.1'], ...year }),
+    issue(ca, {
+      subject: { cn: `system:node:${node}` },
+      usage: 'server',
+      dnsNames: ['localhost', node],
+      ips: ['127.0.0.1'],
+      ...year,
+    }),
   ]);
   return {
     ca: ca.pair,
@@ -205,7 +224,10 @@ export async function createClusterPki(spec: ClusterSpec, now = new Date()): Pro
     node: nodeClient,
     nodeServing,
     serviceAccount: {
-      publicKey: x509.PemConverter.encode(await webcrypto.subtle.exportKey('spki', saKeys.publicKey), 'PUBLIC KEY'),
+      publicKey: x509.PemConverter.encode(
+        await webcrypto.subtle.exportKey('spki', saKeys.publicKey),
+        'PUBLIC KEY',
+      ),
       privateKey: await keyPem(saKeys.privateKey),
     },
   };

@@ -1,12 +1,7 @@
 import type { Container, ContainerGroup, Volume, VolumeMount } from '@azure/arm-containerinstance';
 import { stringify } from 'yaml';
 import { renderKubeconfig } from './kubeconfig.js';
-import {
-  API_SERVER_PORT,
-  SERVICE_CIDR,
-  TAG,
-  controlPlaneGroupName,
-} from './names.js';
+import { API_SERVER_PORT, SERVICE_CIDR, TAG, controlPlaneGroupName } from './names.js';
 import type { ClusterPki } from './pki.js';
 import { ETCD_VERSION, type ClusterSpec, type Resources } from './spec.js';
 
@@ -199,7 +194,10 @@ function controllerManagerContainer(spec: ClusterSpec): Container {
         'authentication-kubeconfig': `${dir}/kubeconfig`,
         'authorization-kubeconfig': `${dir}/kubeconfig`,
         'bind-address': '127.0.0.1',
+        // Both CA files given: no start-up lookup of the extension-apiserver-authentication
+        // ConfigMap, which fails (and crash-loops) until RBAC is bootstrapped.
         'client-ca-file': `${dir}/ca.crt`,
+        'requestheader-client-ca-file': `${dir}/front-proxy-ca.crt`,
         'cluster-name': spec.name,
         'cluster-signing-cert-file': `${dir}/ca.crt`,
         'cluster-signing-key-file': `${dir}/ca.key`,
@@ -228,6 +226,8 @@ function schedulerContainer(spec: ClusterSpec): Container {
         kubeconfig: `${dir}/kubeconfig`,
         'authentication-kubeconfig': `${dir}/kubeconfig`,
         'authorization-kubeconfig': `${dir}/kubeconfig`,
+        'client-ca-file': `${dir}/ca.crt`,
+        'requestheader-client-ca-file': `${dir}/front-proxy-ca.crt`,
         'bind-address': '127.0.0.1',
         'leader-elect': false,
         profiling: false,
@@ -272,10 +272,13 @@ function controlPlaneVolumes(spec: ClusterSpec, pki: ClusterPki): Volume[] {
       kubeconfig: componentKubeconfig(spec, pki, 'system:kube-controller-manager', pki.controllerManager),
       'ca.crt': pki.ca.cert,
       'ca.key': pki.ca.key,
+      'front-proxy-ca.crt': pki.frontProxyCa.cert,
       'sa.key': pki.serviceAccount.privateKey,
     }),
     secretVolume('scheduler', {
       kubeconfig: componentKubeconfig(spec, pki, 'system:kube-scheduler', pki.scheduler),
+      'ca.crt': pki.ca.cert,
+      'front-proxy-ca.crt': pki.frontProxyCa.cert,
     }),
   ];
 }

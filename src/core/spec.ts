@@ -64,7 +64,9 @@ const specSchema = z
       }),
     location: z
       .string({ error: 'must be a string' })
-      .regex(/^[a-z][a-z0-9]{1,30}$/, { error: 'must be "local" or an Azure region name such as "westeurope"' })
+      .regex(/^[a-z][a-z0-9]{1,30}$/, {
+        error: 'must be "local" or an Azure region name such as "westeurope"',
+      })
       .default('local'),
     /** Host port the API server is published on locally; 0 lets the engine pick a free one. */
     apiServerPort: z
@@ -106,7 +108,8 @@ function describe(value: unknown): string {
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = input;
-  for (const key of path) v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
   return v;
 }
 

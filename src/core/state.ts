@@ -37,7 +37,8 @@ export class LocalStateStore implements StateStore {
   constructor(readonly location: string = defaultStateDir()) {}
 
   private path(cluster: string, key?: string): string {
-    if (!SAFE_KEY.test(cluster) || cluster.includes('/')) throw new StateError(`invalid cluster name "${cluster}"`);
+    if (!SAFE_KEY.test(cluster) || cluster.includes('/'))
+      throw new StateError(`invalid cluster name "${cluster}"`);
     if (key !== undefined && !SAFE_KEY.test(key)) throw new StateError(`invalid state key "${key}"`);
     return key === undefined ? join(this.location, cluster) : join(this.location, cluster, key);
   }
@@ -56,7 +57,10 @@ export class LocalStateStore implements StateStore {
   async clusters(): Promise<string[]> {
     try {
       const entries = await readdir(this.location, { withFileTypes: true });
-      return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+      return entries
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;

@@ -28,7 +28,12 @@ async function anonymousStatus(server: string, path: string): Promise<number> {
   const url = new URL(server);
   return new Promise((resolve, reject) => {
     const socket = connect(
-      { host: url.hostname, port: Number(url.port), ca: kubeconfigOf(A).ca, servername: kubeconfigOf(A).tlsServerName },
+      {
+        host: url.hostname,
+        port: Number(url.port),
+        ca: kubeconfigOf(A).ca,
+        servername: kubeconfigOf(A).tlsServerName,
+      },
       () => socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
     );
     let data = '';
@@ -89,7 +94,15 @@ describe('frankenetes up', () => {
   });
 
   it('runs controllers and the scheduler: a deployment gets a ReplicaSet and Pending pods', async () => {
-    expect(kubectl(kubeconfigA, ['create', 'deployment', 'web', '--image=localhost/frankenetes/testweb:1', '--replicas=2']).code).toBe(0);
+    expect(
+      kubectl(kubeconfigA, [
+        'create',
+        'deployment',
+        'web',
+        '--image=localhost/frankenetes/testweb:1',
+        '--replicas=2',
+      ]).code,
+    ).toBe(0);
     await eventually(() => {
       const rs = JSON.parse(kubectl(kubeconfigA, ['get', 'rs', '-l', 'app=web', '-o', 'json']).stdout);
       expect(rs.items).toHaveLength(1);
@@ -109,7 +122,11 @@ describe('frankenetes up', () => {
   });
 
   it('keeps etcd off the host and off the engine network', async () => {
-    const group = (await docker.listContainers({ filters: { label: [`frankenetes.cluster=${A}`, 'frankenetes.kind=infra'] } }))[0];
+    const group = (
+      await docker.listContainers({
+        filters: { label: [`frankenetes.cluster=${A}`, 'frankenetes.kind=infra'] },
+      })
+    )[0];
     const ip = Object.values(group?.NetworkSettings.Networks ?? {})[0]?.IPAddress;
     expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     const { server } = kubeconfigOf(A);
@@ -212,12 +229,18 @@ describe('bad input', () => {
   });
 
   it('rejects an unsupported Kubernetes version', async () => {
-    expectOneErrorLine(cli(['up', '--name', 'e2e-v', '--kubernetes-version', '1.30'], env), /kubernetesVersion "1.30": must be one of 1.35, 1.36, 1.37/);
+    expectOneErrorLine(
+      cli(['up', '--name', 'e2e-v', '--kubernetes-version', '1.30'], env),
+      /kubernetesVersion "1.30": must be one of 1.35, 1.36, 1.37/,
+    );
     expect(cli(['list'], env).stdout).not.toContain('e2e-v');
   });
 
   it('says where it looked when the engine is unreachable', async () => {
-    const run = cli(['up', '--name', 'e2e-x'], { ...env, FRANKENETES_ENGINE_SOCKET: '/tmp/frankenetes-no-engine.sock' });
+    const run = cli(['up', '--name', 'e2e-x'], {
+      ...env,
+      FRANKENETES_ENGINE_SOCKET: '/tmp/frankenetes-no-engine.sock',
+    });
     expectOneErrorLine(run, /container engine not reachable at unix:\/\/\/tmp\/frankenetes-no-engine.sock/);
     expect(cli(['list'], env).stdout).not.toContain('e2e-x');
   });

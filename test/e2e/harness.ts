@@ -45,7 +45,12 @@ export function cliProcess(args: string[], env: Record<string, string>) {
 
 export function kubectl(kubeconfig: string, args: string[], input?: string): Run {
   return result(
-    spawnSync(KUBECTL, args, { encoding: 'utf8', env: { ...process.env, KUBECONFIG: kubeconfig }, input, timeout: 120_000 }),
+    spawnSync(KUBECTL, args, {
+      encoding: 'utf8',
+      env: { ...process.env, KUBECONFIG: kubeconfig },
+      input,
+      timeout: 120_000,
+    }),
   );
 }
 

@@ -89,7 +89,12 @@ function redact(group: PlannedGroup): PlannedGroup {
     containers: group.containers.map((c) => redactEnv(c) as Container),
     initContainers: group.initContainers?.map((c) => redactEnv(c)),
     volumes: group.volumes?.map((v) =>
-      v.secret ? { name: v.name, secret: Object.fromEntries(Object.keys(v.secret).map((k) => [k, hide(v.secret?.[k] ?? '')])) } : v,
+      v.secret
+        ? {
+            name: v.name,
+            secret: Object.fromEntries(Object.keys(v.secret).map((k) => [k, hide(v.secret?.[k] ?? '')])),
+          }
+        : v,
     ),
   };
 }
@@ -108,7 +113,11 @@ function containerState(info: Docker.ContainerInspectInfo): ContainerPropertiesI
   const s = info.State;
   let currentState: ContainerState;
   if (s.Running || s.Restarting) {
-    currentState = { state: 'Running', startTime: toDate(s.StartedAt), detailStatus: s.Restarting ? 'Restarting' : '' };
+    currentState = {
+      state: 'Running',
+      startTime: toDate(s.StartedAt),
+      detailStatus: s.Restarting ? 'Restarting' : '',
+    };
   } else if (toDate(s.FinishedAt) || toDate(s.StartedAt)) {
     currentState = {
       state: 'Terminated',
@@ -229,12 +238,20 @@ export class DockerBackend implements ContainerGroupBackend {
       if (error instanceof BackendError) throw error;
       const text = errorText(error);
       if (/address already in use|port is already allocated|bind: /i.test(text)) {
-        const ports = Object.values(group.local?.hostPorts ?? {}).filter(Boolean).join(', ');
-        throw new BackendError(`port ${ports || '(any)'} on 127.0.0.1 is already in use (${text})`, 'port-in-use', {
-          cause: error,
-        });
+        const ports = Object.values(group.local?.hostPorts ?? {})
+          .filter(Boolean)
+          .join(', ');
+        throw new BackendError(
+          `port ${ports || '(any)'} on 127.0.0.1 is already in use (${text})`,
+          'port-in-use',
+          {
+            cause: error,
+          },
+        );
       }
-      throw new BackendError(`could not create container group ${group.name}: ${text}`, 'failed', { cause: error });
+      throw new BackendError(`could not create container group ${group.name}: ${text}`, 'failed', {
+        cause: error,
+      });
     }
     return (await this.get(group.name)) as ContainerGroup;
   }
@@ -290,7 +307,8 @@ export class DockerBackend implements ContainerGroupBackend {
       if (result.StatusCode !== 0) return; // the group reports the failed init container; nothing else starts
     }
     const members = [];
-    for (const container of group.containers) members.push(await this.createMember(group, infra.id, container, 'container'));
+    for (const container of group.containers)
+      members.push(await this.createMember(group, infra.id, container, 'container'));
     await Promise.all(members.map((m) => m.start()));
   }
 
@@ -324,7 +342,8 @@ export class DockerBackend implements ContainerGroupBackend {
       binds.push(`${this.socketPath}:${ENGINE_SOCKET_IN_CONTAINER}`);
     }
     const resources = 'resources' in c ? c.resources : undefined;
-    const restart = { Always: 'always', OnFailure: 'on-failure', Never: 'no' }[group.restartPolicy ?? 'Always'] ?? 'always';
+    const restart =
+      { Always: 'always', OnFailure: 'on-failure', Never: 'no' }[group.restartPolicy ?? 'Always'] ?? 'always';
     const [entrypoint, ...args] = c.command ?? [];
     const imageArgs = group.local?.args?.[c.name];
     return this.docker.createContainer({
@@ -346,7 +365,10 @@ export class DockerBackend implements ContainerGroupBackend {
   }
 
   private async members(group: string): Promise<Docker.ContainerInfo[]> {
-    const all = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL.group}=${group}`] } });
+    const all = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL.group}=${group}`] },
+    });
     return matching(all, { [LABEL.group]: group });
   }
 
@@ -364,7 +386,9 @@ export class DockerBackend implements ContainerGroupBackend {
     for (const info of infos) if (info) byName.set(info.Config.Labels?.[LABEL.container] ?? '', info);
     const view = (c: AnyContainer): ContainerPropertiesInstanceView => {
       const info = byName.get(c.name);
-      return info ? containerState(info) : { restartCount: 0, currentState: { state: 'Waiting', detailStatus: 'Pending' }, events: [] };
+      return info
+        ? containerState(info)
+        : { restartCount: 0, currentState: { state: 'Waiting', detailStatus: 'Pending' }, events: [] };
     };
     const containers = definition.containers.map((c) => ({ ...c, instanceView: view(c) }));
     const initContainers = definition.initContainers?.map((c) => ({ ...c, instanceView: view(c) }));
@@ -381,7 +405,10 @@ export class DockerBackend implements ContainerGroupBackend {
       provisioningState: 'Succeeded',
       containers,
       initContainers,
-      instanceView: { state: groupState(infra.State.Running, definition, containers, initContainers ?? []), events: [] },
+      instanceView: {
+        state: groupState(infra.State.Running, definition, containers, initContainers ?? []),
+        events: [],
+      },
       ipAddress: definition.ipAddress && {
         ...definition.ipAddress,
         ip: network?.IPAddress || undefined,
@@ -417,7 +444,11 @@ export class DockerBackend implements ContainerGroupBackend {
       await ignoreMissing(this.docker.getContainer(m.Id).remove({ force: true, v: true }));
     }
     const { Volumes } = await this.docker.listVolumes({ filters: { label: [`${LABEL.group}=${name}`] } });
-    await Promise.all(matching(Volumes ?? [], { [LABEL.group]: name }).map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove())));
+    await Promise.all(
+      matching(Volumes ?? [], { [LABEL.group]: name }).map((v) =>
+        ignoreMissing(this.docker.getVolume(v.Name).remove()),
+      ),
+    );
   }
 
   async start(name: string): Promise<void> {
@@ -445,7 +476,9 @@ export class DockerBackend implements ContainerGroupBackend {
   }
 
   private async member(group: string, container: string): Promise<Docker.Container> {
-    const info = await ignoreMissing(this.docker.getContainer(this.containerName(group, container)).inspect());
+    const info = await ignoreMissing(
+      this.docker.getContainer(this.containerName(group, container)).inspect(),
+    );
     if (!info) throw new BackendError(`container ${container} of group ${group} not found`, 'not-found');
     return this.docker.getContainer(info.Id);
   }
@@ -482,7 +515,11 @@ export class DockerBackend implements ContainerGroupBackend {
       AttachStderr: true,
       Tty: options.tty,
     });
-    const stream = (await exec.start({ hijack: true, stdin: options.stdin, Tty: options.tty })) as unknown as NodeJS.ReadWriteStream & Readable;
+    const stream = (await exec.start({
+      hijack: true,
+      stdin: options.stdin,
+      Tty: options.tty,
+    })) as unknown as NodeJS.ReadWriteStream & Readable;
     const stdout = new PassThrough();
     const stderr = options.tty ? undefined : new PassThrough();
     if (options.tty) stream.pipe(stdout);
@@ -524,9 +561,13 @@ export class DockerBackend implements ContainerGroupBackend {
     });
     await Promise.all(infras.map((i) => this.delete(i.Labels[LABEL.group] ?? '', { gracePeriodSeconds: 0 })));
     const leftovers = matching(await this.docker.listContainers({ all: true, filters: { label } }), labels);
-    await Promise.all(leftovers.map((c) => ignoreMissing(this.docker.getContainer(c.Id).remove({ force: true, v: true }))));
+    await Promise.all(
+      leftovers.map((c) => ignoreMissing(this.docker.getContainer(c.Id).remove({ force: true, v: true }))),
+    );
     const volumes = matching((await this.docker.listVolumes({ filters: { label } })).Volumes ?? [], labels);
-    await Promise.all(volumes.map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove({ force: true }))));
+    await Promise.all(
+      volumes.map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove({ force: true }))),
+    );
     const networks = matching(await this.docker.listNetworks({ filters: { label } }), labels);
     await Promise.all(networks.map((n) => ignoreMissing(this.docker.getNetwork(n.Id).remove())));
     return infras.length + leftovers.length + volumes.length + networks.length;
@@ -537,7 +578,10 @@ export class DockerBackend implements ContainerGroupBackend {
  * Keeps the items carrying every label. Engines differ on combining several label filters (Podman
  * ORs them for volumes), so the engine's filter only narrows the list and this decides.
  */
-function matching<T extends { Labels?: Record<string, string> | null }>(items: T[], labels: Record<string, string>): T[] {
+function matching<T extends { Labels?: Record<string, string> | null }>(
+  items: T[],
+  labels: Record<string, string>,
+): T[] {
   return items.filter((item) => Object.entries(labels).every(([k, v]) => item.Labels?.[k] === v));
 }
 

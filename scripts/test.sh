@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite: set up, then static checks, the dist/ check, unit and end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+npm run typecheck
+npm run lint
+npm run check:dist
+npx vitest run "$@"
