@@ -78,14 +78,26 @@ const specSchema = z
       .default(0),
     resources: z
       .object({
-        etcd: resources.default(DEFAULT_RESOURCES.etcd),
-        apiserver: resources.default(DEFAULT_RESOURCES.apiserver),
-        controllerManager: resources.default(DEFAULT_RESOURCES.controllerManager),
-        scheduler: resources.default(DEFAULT_RESOURCES.scheduler),
-        agent: resources.default(DEFAULT_RESOURCES.agent),
+        etcd: resources.default(() => ({ ...DEFAULT_RESOURCES.etcd })),
+        apiserver: resources.default(() => ({ ...DEFAULT_RESOURCES.apiserver })),
+        controllerManager: resources.default(() => ({ ...DEFAULT_RESOURCES.controllerManager })),
+        scheduler: resources.default(() => ({ ...DEFAULT_RESOURCES.scheduler })),
+        agent: resources.default(() => ({ ...DEFAULT_RESOURCES.agent })),
       })
       .strict()
-      .default(DEFAULT_RESOURCES),
+      .superRefine((r, ctx) => {
+        // All components share one container group, and ACI caps a group at 4 vCPU / 16 GB.
+        const parts = Object.values(r);
+        const cpu = parts.reduce((sum, p) => sum + p.cpu, 0);
+        const memory = parts.reduce((sum, p) => sum + p.memoryInGB, 0);
+        if (cpu > 4 || memory > 16) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `add up to ${cpu} CPU and ${memory} GB; the control-plane group allows at most 4 CPU and 16 GB`,
+          });
+        }
+      })
+      .default(() => structuredClone(DEFAULT_RESOURCES)),
     /** Lifetime of admin client certificates; Kubernetes cannot revoke them, so keep it short. */
     adminCredentialHours: z
       .number({ error: 'must be a number of hours' })

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -79,9 +80,13 @@ export class LocalStateStore implements StateStore {
   async put(cluster: string, key: string, data: string | Buffer): Promise<void> {
     const file = this.path(cluster, key);
     await mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, data, { mode: 0o600 });
-    await rename(tmp, file);
+    const tmp = `${file}.${randomUUID()}.tmp`;
+    try {
+      await writeFile(tmp, data, { mode: 0o600 });
+      await rename(tmp, file);
+    } finally {
+      await rm(tmp, { force: true });
+    }
   }
 
   async remove(cluster: string): Promise<void> {

@@ -1,0 +1,1448 @@
+/**
+ * Pods ↔ container groups: the pure half of the virtual kubelet. `podToContainerGroup` turns a pod
+ * bound to a Frankenetes node into one ACI-style container group (the agent fetches the ConfigMaps,
+ * Secrets and service-account token the pod refers to first, see `podReferences`);
+ * `podStatusFromGroup` turns what a backend reports about that group back into a pod status, the way
+ * the kubelet computes it (pkg/kubelet/kubelet_pods.go getPhase, pkg/kubelet/status/generate.go).
+ *
+ * No I/O here: same inputs, deep-equal outputs.
+ */
+import type {
+  Container,
+  ContainerGroup,
+  ContainerPort,
+  ContainerProbe,
+  ContainerPropertiesInstanceView,
+  ContainerState,
+  EnvironmentVariable,
+  InitContainerDefinition,
+  Port,
+  ResourceLimits,
+  ResourceRequirements,
+  SecurityContextDefinition,
+  Volume,
+  VolumeMount,
+} from '@azure/arm-containerinstance';
+import type {
+  V1ConfigMap,
+  V1Container,
+  V1ContainerState,
+  V1ContainerStatus,
+  V1DownwardAPIVolumeFile,
+  V1KeyToPath,
+  V1Pod,
+  V1PodCondition,
+  V1PodStatus,
+  V1Probe,
+  V1ResourceFieldSelector,
+  V1Secret,
+  V1Volume,
+} from '@kubernetes/client-node';
+import { TAG, shortenName } from './names.js';
+import type { PlannedGroup } from './plan.js';
+
+export interface PodEnvironment {
+  /** Cluster name, goes into TAG.cluster. */
+  cluster: string;
+  /** Node name (TAG.node). */
+  node: string;
+  /** 'local' or an Azure region, copied to group.location. */
+  location: string;
+  /** What pods use as KUBERNETES_SERVICE_HOST (a DNS name). */
+  apiServerHost: string;
+  /** KUBERNETES_SERVICE_PORT (and _HTTPS). */
+  apiServerPort: number;
+  /** Objects of the pod's namespace the pod refers to, by name (already fetched by the agent). */
+  configMaps: Record<string, V1ConfigMap>;
+  secrets: Record<string, V1Secret>;
+  /** Token for the projected service-account volume, when the pod has one. */
+  serviceAccountToken?: string;
+  /** Cluster CA PEM (ca.crt of the projected volume). */
+  caCert: string;
+  /** Per-container request when the pod gives none. */
+  defaults: { cpu: number; memoryInGB: number };
+}
+
+export type Translation =
+  | { ok: true; group: PlannedGroup }
+  /** `reason` is CamelCase, as the kubelet's: 'UnsupportedPodSpec', 'CreateContainerConfigError', 'InvalidImageName'. */
+  | { ok: false; reason: string; message: string };
+
+/**
+ * The address pods see as their node's (status.hostIP and the downward API's `status.hostIP`): a
+ * Frankenetes node is virtual, its only address is the agent's loopback, where the kubelet API listens.
+ */
+export const POD_HOST_IP = '127.0.0.1';
+
+/** Published by kube-controller-manager in every namespace; read by the default service-account volume. */
+const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
+const GiB = 2 ** 30;
+
+/** A pod the node cannot run as given; `reason` ends up in the pod's status / events. */
+class PodError extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const notSupported = (what: string) => `${what} is not supported by Frankenetes nodes`;
+const unsupported = (what: string) => new PodError('UnsupportedPodSpec', notSupported(what));
+const configError = (message: string) => new PodError('CreateContainerConfigError', message);
+
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+const fromB64 = (text: string) => Buffer.from(text, 'base64').toString('utf8');
+
+/** Drops undefined properties, so results compare and snapshot cleanly. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function sortedKeys(record: Record<string, unknown> | undefined): string[] {
+  return Object.keys(record ?? {}).sort();
+}
+
+/** Go's `%s` of a []string, as in the kubelet's condition messages: `[a b]`. */
+const goList = (names: string[]) => `[${names.join(' ')}]`;
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+/** The container group of a pod. Collisions between e.g. ns "a-b"/pod "c" and ns "a"/pod "b-c" are told apart by TAG.uid. */
+export function podGroupName(cluster: string, namespace: string, pod: string): string {
+  return shortenName(`${cluster}-${namespace}-${pod}`);
+}
+
+function namespaceOf(pod: V1Pod): string {
+  return pod.metadata?.namespace || 'default';
+}
+
+function podId(pod: V1Pod): string {
+  return `${namespaceOf(pod)}/${pod.metadata?.name ?? ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quantities
+
+const BINARY_SI: Record<string, number> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+const DECIMAL_SI: Record<string, number> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+};
+
+/**
+ * A Kubernetes quantity in base units (cores, bytes): "100m" → 0.1, "128Mi" → 134217728,
+ * "1e3" → 1000, "500M" → 5e8. Throws on anything else (the API server validates, so that is rare).
+ */
+export function parseQuantity(quantity: string | number): number {
+  const text = String(quantity).trim();
+  const match = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+|[numkMGTPE])?$/.exec(text);
+  if (!match) throw new PodError('UnsupportedPodSpec', `invalid quantity "${text}"`);
+  const number = Number(match[1]);
+  const suffix = match[2] ?? '';
+  if (!suffix) return number;
+  if (suffix in BINARY_SI) return number * (BINARY_SI[suffix] ?? 1);
+  if (/^[eE][+-]?\d+$/.test(suffix)) return number * 10 ** Number(suffix.slice(1));
+  return number * (DECIMAL_SI[suffix] ?? 1);
+}
+
+/** Rounds up to 1/steps (with a little slack for binary floating point: 0.1 * 100 is 10.000000000000002). */
+function roundUp(value: number, steps: number): number {
+  return Math.ceil(value * steps - 1e-9) / steps;
+}
+
+/** ACI CPU: cores, rounded up to 0.01, at least 0.01 (so "1m" still asks for something). */
+export function aciCpu(cores: number): number {
+  return Math.max(0.01, roundUp(cores, 100));
+}
+
+/**
+ * ACI memory: GB of 2^30 bytes, rounded up to 0.1 (ACI's granularity), at least 0.1. Rounding up so
+ * a container never gets less than it asked for: "128Mi" → 0.2, "500M" → 0.5, "1Gi" → 1.
+ */
+export function aciMemoryInGB(bytes: number): number {
+  return Math.max(0.1, roundUp(bytes / GiB, 10));
+}
+
+const SUPPORTED_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
+
+interface Effective {
+  cpu: { request: number; limit?: number };
+  memory: { request: number; limit?: number };
+}
+
+/**
+ * A container's CPU (cores) and memory (bytes) as Kubernetes defaults them: a missing request takes
+ * the limit, then the node's default. ephemeral-storage is accepted and not enforced (ACI has no
+ * such setting; it only matters to scheduling and eviction).
+ */
+function effectiveResources(c: V1Container, env: PodEnvironment): Effective {
+  const requests = c.resources?.requests ?? {};
+  const limits = c.resources?.limits ?? {};
+  const q = (v: string | undefined) => (v === undefined ? undefined : parseQuantity(v));
+  const cpuLimit = q(limits.cpu);
+  const memoryLimit = q(limits.memory);
+  return {
+    cpu: { request: q(requests.cpu) ?? cpuLimit ?? env.defaults.cpu, limit: cpuLimit },
+    memory: {
+      request: q(requests.memory) ?? memoryLimit ?? env.defaults.memoryInGB * GiB,
+      limit: memoryLimit,
+    },
+  };
+}
+
+function aciResources(e: Effective): ResourceRequirements {
+  const requests = { cpu: aciCpu(e.cpu.request), memoryInGB: aciMemoryInGB(e.memory.request) };
+  const limits: ResourceLimits = defined({
+    cpu: e.cpu.limit === undefined ? undefined : aciCpu(e.cpu.limit),
+    memoryInGB: e.memory.limit === undefined ? undefined : aciMemoryInGB(e.memory.limit),
+  });
+  return Object.keys(limits).length ? { requests, limits } : { requests };
+}
+
+const RESOURCE_FIELDS = new Set(['requests.cpu', 'limits.cpu', 'requests.memory', 'limits.memory']);
+
+/**
+ * The downward API's resourceFieldRef, computed as the kubelet does (ceil(value / divisor)). One
+ * difference: without a limit the kubelet reports the node's allocatable; a container group has no
+ * node to speak of and ACI caps a container without limits at its request, so that is reported.
+ */
+function resourceFieldValue(
+  pod: V1Pod,
+  sel: V1ResourceFieldSelector,
+  container: string | undefined,
+  env: PodEnvironment,
+): string {
+  const name = sel.containerName || container;
+  const c = allContainers(pod).find((x) => x.name === name);
+  if (!c) throw configError(`resourceFieldRef ${sel.resource} refers to unknown container "${name ?? ''}"`);
+  const e = effectiveResources(c, env);
+  const divisor = sel.divisor === undefined ? 1 : parseQuantity(sel.divisor);
+  if (!(divisor > 0))
+    throw configError(`resourceFieldRef ${sel.resource} has an invalid divisor "${sel.divisor ?? ''}"`);
+  const milli = (cores: number) => Math.ceil(cores * 1000 - 1e-9);
+  switch (sel.resource) {
+    case 'requests.cpu':
+      return String(Math.ceil(milli(e.cpu.request) / milli(divisor)));
+    case 'limits.cpu':
+      return String(Math.ceil(milli(e.cpu.limit ?? e.cpu.request) / milli(divisor)));
+    case 'requests.memory':
+      return String(Math.ceil(Math.ceil(e.memory.request) / divisor - 1e-9));
+    case 'limits.memory':
+      return String(Math.ceil(Math.ceil(e.memory.limit ?? e.memory.request) / divisor - 1e-9));
+    default:
+      throw unsupported(`resourceFieldRef "${sel.resource}"`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a node supports
+
+type Kind = 'container' | 'init container';
+
+function allContainers(pod: V1Pod): V1Container[] {
+  return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+}
+
+function containersWithKind(pod: V1Pod): [Kind, V1Container][] {
+  return [
+    ...(pod.spec?.initContainers ?? []).map((c): [Kind, V1Container] => ['init container', c]),
+    ...(pod.spec?.containers ?? []).map((c): [Kind, V1Container] => ['container', c]),
+  ];
+}
+
+const SUPPORTED_VOLUMES = new Set(['emptyDir', 'secret', 'configMap', 'projected', 'downwardAPI']);
+const PROJECTED_SOURCES = new Set(['serviceAccountToken', 'configMap', 'secret', 'downwardAPI']);
+const FIELD_PATHS = new Set([
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.uid',
+  'metadata.labels',
+  'metadata.annotations',
+  'spec.nodeName',
+  'spec.serviceAccountName',
+  'status.hostIP',
+  'status.hostIPs',
+  'status.podIP',
+  'status.podIPs',
+]);
+const SUBSCRIPTED_FIELD = /^metadata\.(labels|annotations)\[(['"])(.*)\2\]$/;
+const WHOLE_MAPS = /^metadata\.(labels|annotations)$/;
+
+function isSupportedFieldPath(path: string): boolean {
+  return FIELD_PATHS.has(path) || SUBSCRIPTED_FIELD.test(path);
+}
+
+/** The volume source of a pod volume: the one set field besides `name`. */
+function volumeType(v: V1Volume): string {
+  return (
+    Object.keys(v).find((k) => k !== 'name' && (v as unknown as Record<string, unknown>)[k] != null) ??
+    'unknown'
+  );
+}
+
+/**
+ * File names in ACI secret volumes are flat; a nested `path` ("conf/app.yaml") is refused rather
+ * than flattened, which would put the file where the application does not look.
+ */
+function pathProblem(path: string, where: string): string | undefined {
+  if (path.includes('/')) {
+    return notSupported(`${where}: path "${path}" has a directory part (only flat file names are)`);
+  }
+  return undefined;
+}
+
+function itemsProblem(
+  items: (V1KeyToPath | V1DownwardAPIVolumeFile)[] | undefined,
+  where: string,
+): string | undefined {
+  for (const item of items ?? []) {
+    const p = pathProblem(item.path, where);
+    if (p) return p;
+    if ('fieldRef' in item && item.fieldRef && !isSupportedFieldPath(item.fieldRef.fieldPath)) {
+      return notSupported(`${where}: fieldRef "${item.fieldRef.fieldPath}"`);
+    }
+    if (
+      'resourceFieldRef' in item &&
+      item.resourceFieldRef &&
+      !RESOURCE_FIELDS.has(item.resourceFieldRef.resource)
+    ) {
+      return notSupported(`${where}: resourceFieldRef "${item.resourceFieldRef.resource}"`);
+    }
+  }
+  return undefined;
+}
+
+function volumeProblem(v: V1Volume): string | undefined {
+  const type = volumeType(v);
+  if (!SUPPORTED_VOLUMES.has(type)) return notSupported(`${type} volume "${v.name}"`);
+  const where = `${type} volume "${v.name}"`;
+  if (v.secret) return itemsProblem(v.secret.items, where);
+  if (v.configMap) return itemsProblem(v.configMap.items, where);
+  if (v.downwardAPI) return itemsProblem(v.downwardAPI.items, where);
+  for (const source of v.projected?.sources ?? []) {
+    const kind = Object.keys(source).find((k) => (source as Record<string, unknown>)[k] != null) ?? 'unknown';
+    if (!PROJECTED_SOURCES.has(kind)) return notSupported(`${kind} source of projected volume "${v.name}"`);
+    const token = source.serviceAccountToken;
+    if (token?.audience) {
+      // The agent gets one token with the API server's audiences; handing it to a pod that asked for
+      // another audience would be silently wrong.
+      return notSupported(
+        `projected volume "${v.name}": a serviceAccountToken for audience "${token.audience}"`,
+      );
+    }
+    const p =
+      (token && pathProblem(token.path, where)) ||
+      itemsProblem(source.configMap?.items, where) ||
+      itemsProblem(source.secret?.items, where) ||
+      itemsProblem(source.downwardAPI?.items, where);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+function profileProblem(
+  profile: { type: string } | undefined,
+  what: 'seccompProfile' | 'appArmorProfile',
+  where: string,
+): string | undefined {
+  // RuntimeDefault is what the engine applies anyway; Localhost and Unconfined cannot be honoured.
+  if (profile && profile.type !== 'RuntimeDefault') return notSupported(`${what} ${profile.type} ${where}`);
+  return undefined;
+}
+
+function probeProblem(probe: V1Probe | undefined, name: string, where: string): string | undefined {
+  if (!probe) return undefined;
+  if (probe.tcpSocket) return notSupported(`tcpSocket ${name} ${where}`);
+  if (probe.grpc) return notSupported(`grpc ${name} ${where}`);
+  if (probe.httpGet?.host) return notSupported(`httpGet.host in the ${name} ${where}`);
+  if (!probe.exec && !probe.httpGet) return notSupported(`${name} without exec or httpGet ${where}`);
+  return undefined;
+}
+
+function containerProblem(c: V1Container, kind: Kind): string | undefined {
+  const where = `of ${kind} "${c.name}"`;
+  const sc = c.securityContext;
+  if (sc?.privileged) return notSupported(`securityContext.privileged ${where}`);
+  if (sc?.capabilities?.add?.length) {
+    return notSupported(`securityContext.capabilities.add (${sc.capabilities.add.join(', ')}) ${where}`);
+  }
+  if (sc?.procMount && sc.procMount !== 'Default') return notSupported(`procMount ${sc.procMount} ${where}`);
+  const profile =
+    profileProblem(sc?.seccompProfile, 'seccompProfile', where) ||
+    profileProblem(sc?.appArmorProfile, 'appArmorProfile', where);
+  if (profile) return profile;
+  if (c.startupProbe) return notSupported(`startupProbe ${where}`);
+  const probe =
+    probeProblem(c.livenessProbe, 'livenessProbe', where) ||
+    probeProblem(c.readinessProbe, 'readinessProbe', where);
+  if (probe) return probe;
+  if (c.lifecycle?.postStart || c.lifecycle?.preStop)
+    return notSupported(`lifecycle hooks (postStart/preStop) ${where}`);
+  if (c.lifecycle?.stopSignal) return notSupported(`lifecycle.stopSignal ${where}`);
+  if (c.restartPolicy) return notSupported(`restartPolicy ${c.restartPolicy} ${where} (sidecar containers)`);
+  if (c.workingDir) return notSupported(`workingDir ${where}`);
+  if (c.stdin || c.tty) return notSupported(`stdin/tty ${where}`);
+  if (c.volumeDevices?.length) return notSupported(`volumeDevices ${where}`);
+  for (const p of c.ports ?? []) {
+    const protocol = (p.protocol ?? 'TCP').toUpperCase();
+    if (protocol !== 'TCP' && protocol !== 'UDP')
+      return notSupported(`${protocol} port ${p.containerPort} ${where}`);
+    if (p.hostIP) return notSupported(`hostIP ${p.hostIP} on port ${p.containerPort} ${where}`);
+  }
+  for (const m of c.volumeMounts ?? []) {
+    const mount = `volumeMount "${m.name}" ${where}`;
+    if (m.subPath || m.subPathExpr) return notSupported(`subPath in ${mount}`);
+    if (m.mountPropagation && m.mountPropagation !== 'None')
+      return notSupported(`mountPropagation ${m.mountPropagation} in ${mount}`);
+    if (m.recursiveReadOnly === 'Enabled') return notSupported(`recursiveReadOnly in ${mount}`);
+  }
+  for (const name of [
+    ...Object.keys(c.resources?.requests ?? {}),
+    ...Object.keys(c.resources?.limits ?? {}),
+  ]) {
+    if (!SUPPORTED_RESOURCES.has(name)) return notSupported(`resource "${name}" ${where}`);
+  }
+  if (c.resources?.claims?.length) return notSupported(`resources.claims ${where}`);
+  for (const e of c.env ?? []) {
+    const field = e.valueFrom?.fieldRef?.fieldPath;
+    // Whole label / annotation maps are for files only.
+    if (field !== undefined && (!isSupportedFieldPath(field) || WHOLE_MAPS.test(field))) {
+      return notSupported(`fieldRef "${field}" in env ${e.name} ${where}`);
+    }
+    const resource = e.valueFrom?.resourceFieldRef?.resource;
+    if (resource !== undefined && !RESOURCE_FIELDS.has(resource)) {
+      return notSupported(`resourceFieldRef "${resource}" in env ${e.name} ${where}`);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The first thing in a pod that a Frankenetes node cannot do, as a sentence; undefined when none.
+ * Checked before anything is looked up, so a pod that can never run says so at once.
+ *
+ * Accepted though not enforced (they only harden, or only matter to scheduling): readOnlyRootFilesystem,
+ * runAsNonRoot without runAsUser (the image's user is not inspected here), fsGroup,
+ * supplementalGroups, seLinuxOptions, emptyDir medium/sizeLimit, file modes, ephemeral-storage,
+ * hostname/subdomain, imagePullPolicy, imagePullSecrets (see podReferences), activeDeadlineSeconds.
+ */
+export function unsupportedFeature(pod: V1Pod): string | undefined {
+  const spec = pod.spec;
+  if (!spec) return notSupported('a pod without spec');
+  if (spec.hostNetwork) return notSupported('hostNetwork');
+  if (spec.hostPID) return notSupported('hostPID');
+  if (spec.hostIPC) return notSupported('hostIPC');
+  if (spec.hostUsers === false) return notSupported('hostUsers: false (user namespaces)');
+  if (spec.shareProcessNamespace) return notSupported('shareProcessNamespace');
+  if (spec.ephemeralContainers?.length) return notSupported('ephemeral containers');
+  if (spec.hostAliases?.length) return notSupported('hostAliases');
+  if (spec.dnsConfig) return notSupported('dnsConfig');
+  if (spec.os?.name && spec.os.name !== 'linux') return notSupported(`os ${spec.os.name}`);
+  if (spec.runtimeClassName) return notSupported(`runtimeClassName ${spec.runtimeClassName}`);
+  if (spec.resourceClaims?.length) return notSupported('resourceClaims');
+  if (spec.resources) return notSupported('pod-level resources');
+  const psc = spec.securityContext;
+  if (psc?.sysctls?.length) return notSupported('sysctls');
+  const profile =
+    profileProblem(psc?.seccompProfile, 'seccompProfile', 'of the pod') ||
+    profileProblem(psc?.appArmorProfile, 'appArmorProfile', 'of the pod');
+  if (profile) return profile;
+  for (const v of spec.volumes ?? []) {
+    const p = volumeProblem(v);
+    if (p) return p;
+  }
+  for (const [kind, c] of containersWithKind(pod)) {
+    const p = containerProblem(c, kind);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Objects the pod refers to
+
+/** ConfigMaps and Secrets as the translation sees them; kube-root-ca.crt falls back to the cluster CA. */
+class Lookups {
+  constructor(
+    readonly pod: V1Pod,
+    readonly env: PodEnvironment,
+  ) {}
+
+  configMap(name: string): V1ConfigMap | undefined {
+    const found = this.env.configMaps[name];
+    if (found) return found;
+    // Published asynchronously by kube-controller-manager: a pod created right after its namespace
+    // may come before it. The content is the cluster CA, which the node knows.
+    if (name === ROOT_CA_CONFIGMAP) return { data: { 'ca.crt': this.env.caCert } };
+    return undefined;
+  }
+
+  secret(name: string): V1Secret | undefined {
+    return this.env.secrets[name];
+  }
+
+  /** The value of `key`, or undefined when optional and missing; throws as the kubelet does otherwise. */
+  key(
+    kind: 'ConfigMap' | 'Secret',
+    name: string,
+    key: string,
+    optional: boolean | undefined,
+  ): string | undefined {
+    const ns = namespaceOf(this.pod);
+    if (kind === 'ConfigMap') {
+      const cm = this.configMap(name);
+      if (!cm) {
+        if (optional) return undefined;
+        throw configError(`configmap "${name}" not found`);
+      }
+      const value = cm.data?.[key]; // binaryData is for files only, as on a kubelet
+      if (value === undefined && !optional)
+        throw configError(`couldn't find key ${key} in ConfigMap ${ns}/${name}`);
+      return value;
+    }
+    const secret = this.secret(name);
+    if (!secret) {
+      if (optional) return undefined;
+      throw configError(`secret "${name}" not found`);
+    }
+    const value = secret.data?.[key];
+    if (value === undefined && !optional)
+      throw configError(`couldn't find key ${key} in Secret ${ns}/${name}`);
+    return value === undefined ? undefined : fromB64(value);
+  }
+}
+
+/** Every key of a ConfigMap / Secret as file content (base64), or undefined when the object is missing. */
+function objectFiles(
+  lookups: Lookups,
+  kind: 'ConfigMap' | 'Secret',
+  name: string,
+): Map<string, string> | undefined {
+  const files = new Map<string, string>();
+  if (kind === 'ConfigMap') {
+    const cm = lookups.configMap(name);
+    if (!cm) return undefined;
+    for (const key of sortedKeys(cm.data)) files.set(key, b64(cm.data?.[key] ?? ''));
+    for (const key of sortedKeys(cm.binaryData)) files.set(key, cm.binaryData?.[key] ?? '');
+    return files;
+  }
+  const secret = lookups.secret(name);
+  if (!secret) return undefined;
+  for (const key of sortedKeys(secret.data)) files.set(key, secret.data?.[key] ?? '');
+  return files;
+}
+
+/** Adds a ConfigMap's / Secret's keys (all, or `items` key → path) to a volume's files. */
+function projectObject(
+  lookups: Lookups,
+  kind: 'ConfigMap' | 'Secret',
+  name: string,
+  items: V1KeyToPath[] | undefined,
+  optional: boolean | undefined,
+  files: Record<string, string>,
+): void {
+  const all = objectFiles(lookups, kind, name);
+  if (!all) {
+    if (optional) return; // an optional object that does not exist: an empty volume, as on a kubelet
+    throw configError(`${kind.toLowerCase()} "${name}" not found`);
+  }
+  if (!items?.length) {
+    for (const [key, content] of all) files[key] = content;
+    return;
+  }
+  for (const item of items) {
+    const content = all.get(item.key);
+    if (content === undefined) {
+      if (optional) continue;
+      throw configError(`couldn't find key ${item.key} in ${kind} ${namespaceOf(lookups.pod)}/${name}`);
+    }
+    files[item.path] = content;
+  }
+}
+
+/** The downward API's `key="value"` lines (sorted, like the kubelet's fieldpath.FormatMap). */
+function formatMap(map: Record<string, string> | undefined): string {
+  return sortedKeys(map)
+    .map((k) => `${k}=${JSON.stringify(map?.[k] ?? '')}`)
+    .join('\n');
+}
+
+/**
+ * A downward-API field of the pod. status.podIP is '' here: the address exists only once the group
+ * does (ACI assigns it at creation; locally the engine does), and environment variables and files are
+ * fixed before that — recreating the group to inject it would change the address again. status.hostIP
+ * is POD_HOST_IP, what the node reports as its address.
+ */
+function fieldValue(pod: V1Pod, path: string, env: PodEnvironment): string {
+  const meta = pod.metadata ?? {};
+  switch (path) {
+    case 'metadata.name':
+      return meta.name ?? '';
+    case 'metadata.namespace':
+      return namespaceOf(pod);
+    case 'metadata.uid':
+      return meta.uid ?? '';
+    case 'metadata.labels':
+      return formatMap(meta.labels);
+    case 'metadata.annotations':
+      return formatMap(meta.annotations);
+    case 'spec.nodeName':
+      return pod.spec?.nodeName ?? env.node;
+    case 'spec.serviceAccountName':
+      return pod.spec?.serviceAccountName ?? '';
+    case 'status.hostIP':
+    case 'status.hostIPs':
+      return POD_HOST_IP;
+    case 'status.podIP':
+    case 'status.podIPs':
+      return '';
+  }
+  const m = SUBSCRIPTED_FIELD.exec(path);
+  if (m) {
+    const map = m[1] === 'labels' ? meta.labels : meta.annotations;
+    return map?.[m[3] ?? ''] ?? '';
+  }
+  throw unsupported(`fieldRef "${path}"`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Volumes
+
+/** Kubernetes mounts these read-only, ACI too. */
+function isFileVolume(v: V1Volume): boolean {
+  return Boolean(v.secret || v.configMap || v.projected || v.downwardAPI);
+}
+
+function downwardFiles(
+  lookups: Lookups,
+  items: V1DownwardAPIVolumeFile[] | undefined,
+  files: Record<string, string>,
+): void {
+  for (const item of items ?? []) {
+    if (item.fieldRef) files[item.path] = b64(fieldValue(lookups.pod, item.fieldRef.fieldPath, lookups.env));
+    else if (item.resourceFieldRef) {
+      files[item.path] = b64(resourceFieldValue(lookups.pod, item.resourceFieldRef, undefined, lookups.env));
+    }
+  }
+}
+
+/** An ACI secret volume, keys sorted so equal inputs give equal groups. */
+function fileVolume(name: string, files: Record<string, string>): Volume {
+  return { name, secret: Object.fromEntries(sortedKeys(files).map((k) => [k, files[k] ?? ''])) };
+}
+
+/**
+ * A pod volume as an ACI volume: emptyDir stays emptyDir; secret, configMap (ACI has no such volume),
+ * projected and downwardAPI volumes become secret volumes (file name → base64 content).
+ */
+function toVolume(v: V1Volume, lookups: Lookups): Volume {
+  if (v.emptyDir) return { name: v.name, emptyDir: {} };
+  const files: Record<string, string> = {};
+  if (v.secret) {
+    projectObject(lookups, 'Secret', v.secret.secretName ?? '', v.secret.items, v.secret.optional, files);
+  } else if (v.configMap) {
+    projectObject(
+      lookups,
+      'ConfigMap',
+      v.configMap.name ?? '',
+      v.configMap.items,
+      v.configMap.optional,
+      files,
+    );
+  } else if (v.downwardAPI) {
+    downwardFiles(lookups, v.downwardAPI.items, files);
+  } else if (v.projected) {
+    for (const source of v.projected.sources ?? []) {
+      if (source.serviceAccountToken) {
+        const token = lookups.env.serviceAccountToken;
+        if (!token)
+          throw configError(`projected volume "${v.name}" needs a service account token and none was issued`);
+        files[source.serviceAccountToken.path] = b64(token);
+      } else if (source.configMap) {
+        const s = source.configMap;
+        projectObject(lookups, 'ConfigMap', s.name ?? '', s.items, s.optional, files);
+      } else if (source.secret) {
+        const s = source.secret;
+        projectObject(lookups, 'Secret', s.name ?? '', s.items, s.optional, files);
+      } else if (source.downwardAPI) {
+        downwardFiles(lookups, source.downwardAPI.items, files);
+      }
+    }
+  } else {
+    throw unsupported(`${volumeType(v)} volume "${v.name}"`);
+  }
+  return fileVolume(v.name, files);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment
+
+/**
+ * Kubernetes' `$(VAR)` expansion (k8s.io/kubernetes third_party/forked/golang/expansion): `$$` is a
+ * literal `$`, an unknown or unterminated reference stays as written.
+ */
+export function expandVars(input: string, lookup: (name: string) => string | undefined): string {
+  let out = '';
+  let i = 0;
+  while (i < input.length) {
+    const ch = input[i];
+    if (ch !== '$' || i + 1 >= input.length) {
+      out += ch;
+      i += 1;
+      continue;
+    }
+    const next = input[i + 1];
+    if (next === '$') {
+      out += '$';
+      i += 2;
+    } else if (next === '(') {
+      const close = input.indexOf(')', i + 2);
+      if (close < 0) {
+        out += '$(';
+        i += 2;
+      } else {
+        const name = input.slice(i + 2, close);
+        out += lookup(name) ?? `$(${name})`;
+        i = close + 1;
+      }
+    } else {
+      out += `$${next}`;
+      i += 2;
+    }
+  }
+  return out;
+}
+
+/** The master service's variables the kubelet gives every container, pointing at the API server's DNS name. */
+function serviceEnv(env: PodEnvironment): [string, string][] {
+  const port = String(env.apiServerPort);
+  return [
+    ['KUBERNETES_SERVICE_HOST', env.apiServerHost],
+    ['KUBERNETES_SERVICE_PORT', port],
+    ['KUBERNETES_SERVICE_PORT_HTTPS', port],
+    ['KUBERNETES_PORT', `tcp://${env.apiServerHost}:${port}`],
+  ];
+}
+
+/** Keys the kubelet skips in envFrom (with an event): empty, or not printable ASCII without '='. */
+const INVALID_ENV_NAME = /^$|[^\x20-\x3c\x3e-\x7e]/;
+
+interface ContainerEnv {
+  variables: EnvironmentVariable[];
+  /** Every variable by name, for $(VAR) in command and args. */
+  values: Map<string, string>;
+}
+
+/**
+ * A container's environment as the kubelet builds it: the master service's variables, then envFrom
+ * (in order, keys sorted), then env (in order, later wins, `$(VAR)` expanded against what came
+ * before). Values from Secrets — and literals that expand one — become `secureValue`.
+ */
+function containerEnv(c: V1Container, lookups: Lookups): ContainerEnv {
+  const { pod, env } = lookups;
+  const values = new Map<string, string>(serviceEnv(env));
+  const secure = new Set<string>();
+  const own = new Map<string, string>();
+  const set = (name: string, value: string, isSecret: boolean) => {
+    own.delete(name); // the last definition wins, at its own position
+    own.set(name, value);
+    values.set(name, value);
+    if (isSecret) secure.add(name);
+    else secure.delete(name);
+  };
+
+  for (const from of c.envFrom ?? []) {
+    const prefix = from.prefix ?? '';
+    if (from.configMapRef) {
+      const ref = from.configMapRef;
+      const cm = lookups.configMap(ref.name ?? '');
+      if (!cm) {
+        if (ref.optional) continue;
+        throw configError(`configmap "${ref.name ?? ''}" not found`);
+      }
+      for (const key of sortedKeys(cm.data)) {
+        if (!INVALID_ENV_NAME.test(prefix + key)) set(prefix + key, cm.data?.[key] ?? '', false);
+      }
+    }
+    if (from.secretRef) {
+      const ref = from.secretRef;
+      const secret = lookups.secret(ref.name ?? '');
+      if (!secret) {
+        if (ref.optional) continue;
+        throw configError(`secret "${ref.name ?? ''}" not found`);
+      }
+      for (const key of sortedKeys(secret.data)) {
+        if (!INVALID_ENV_NAME.test(prefix + key)) set(prefix + key, fromB64(secret.data?.[key] ?? ''), true);
+      }
+    }
+  }
+
+  for (const e of c.env ?? []) {
+    const from = e.valueFrom;
+    if (!from) {
+      let usesSecret = false;
+      const value = expandVars(e.value ?? '', (name) => {
+        if (secure.has(name)) usesSecret = true;
+        return values.get(name);
+      });
+      set(e.name, value, usesSecret);
+    } else if (from.configMapKeyRef) {
+      const ref = from.configMapKeyRef;
+      const value = lookups.key('ConfigMap', ref.name ?? '', ref.key, ref.optional);
+      if (value !== undefined) set(e.name, value, false);
+    } else if (from.secretKeyRef) {
+      const ref = from.secretKeyRef;
+      const value = lookups.key('Secret', ref.name ?? '', ref.key, ref.optional);
+      if (value !== undefined) set(e.name, value, true);
+    } else if (from.fieldRef) {
+      set(e.name, fieldValue(pod, from.fieldRef.fieldPath, env), false);
+    } else if (from.resourceFieldRef) {
+      set(e.name, resourceFieldValue(pod, from.resourceFieldRef, c.name, env), false);
+    } else {
+      throw unsupported(`valueFrom of env ${e.name} in container "${c.name}"`);
+    }
+  }
+
+  const variables: EnvironmentVariable[] = [...own].map(([name, value]) =>
+    secure.has(name) ? { name, secureValue: value } : { name, value },
+  );
+  for (const [name, value] of serviceEnv(env)) if (!own.has(name)) variables.push({ name, value });
+  return { variables, values };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Containers
+
+function resolvePort(c: V1Container, port: number | string, where: string): number {
+  if (typeof port === 'number') return port;
+  if (/^\d+$/.test(port)) return Number(port);
+  const found = c.ports?.find((p) => p.name === port);
+  if (!found)
+    throw configError(
+      `${where} of container "${c.name}" refers to port "${port}", which the container does not declare`,
+    );
+  return found.containerPort;
+}
+
+/** Liveness / readiness probes; exec commands get the kubelet's static `$(VAR)` expansion (literal env only). */
+function toProbe(c: V1Container, probe: V1Probe | undefined, which: string): ContainerProbe | undefined {
+  if (!probe) return undefined;
+  const timing = {
+    initialDelaySeconds: probe.initialDelaySeconds,
+    periodSeconds: probe.periodSeconds,
+    failureThreshold: probe.failureThreshold,
+    successThreshold: probe.successThreshold,
+    timeoutSeconds: probe.timeoutSeconds,
+  };
+  if (probe.exec) {
+    const literal = new Map((c.env ?? []).filter((e) => !e.valueFrom).map((e) => [e.name, e.value ?? '']));
+    const command = (probe.exec.command ?? []).map((arg) => expandVars(arg, (n) => literal.get(n)));
+    return defined({ exec: { command }, ...timing });
+  }
+  if (probe.httpGet) {
+    const get = probe.httpGet;
+    const httpGet = defined({
+      path: get.path,
+      port: resolvePort(c, get.port, which),
+      scheme: get.scheme?.toLowerCase(),
+      httpHeaders: get.httpHeaders?.length
+        ? get.httpHeaders.map((h) => ({ name: h.name, value: h.value }))
+        : undefined,
+    });
+    return defined({ httpGet, ...timing });
+  }
+  throw unsupported(`${which} of container "${c.name}"`); // tcpSocket / grpc, caught by unsupportedFeature first
+}
+
+/** runAsUser / runAsGroup (container over pod), allowPrivilegeEscalation, dropped capabilities. */
+function toSecurityContext(pod: V1Pod, c: V1Container): SecurityContextDefinition | undefined {
+  const podSc = pod.spec?.securityContext;
+  const sc = c.securityContext;
+  const runAsUser = sc?.runAsUser ?? podSc?.runAsUser;
+  const runAsNonRoot = sc?.runAsNonRoot ?? podSc?.runAsNonRoot;
+  if (runAsNonRoot && runAsUser === 0) {
+    throw configError(`container's runAsUser breaks non-root policy (container: ${c.name})`);
+  }
+  const drop = sc?.capabilities?.drop;
+  const out: SecurityContextDefinition = defined({
+    runAsUser,
+    runAsGroup: sc?.runAsGroup ?? podSc?.runAsGroup,
+    allowPrivilegeEscalation: sc?.allowPrivilegeEscalation,
+    capabilities: drop?.length ? { drop: [...drop] } : undefined,
+  });
+  return Object.keys(out).length ? out : undefined;
+}
+
+function toMounts(c: V1Container, fileVolumes: Set<string>): VolumeMount[] | undefined {
+  if (!c.volumeMounts?.length) return undefined;
+  return c.volumeMounts.map((m) => ({
+    name: m.name,
+    mountPath: m.mountPath,
+    readOnly: Boolean(m.readOnly) || fileVolumes.has(m.name),
+  }));
+}
+
+interface Translated<T> {
+  definition: T;
+  /** Set when the container keeps its image's entrypoint (args without command). */
+  args?: string[];
+}
+
+/** The parts init and regular containers share: image, command / args, environment, mounts, securityContext. */
+function commonParts(c: V1Container, lookups: Lookups, fileVolumes: Set<string>) {
+  if (!c.image?.trim()) throw new PodError('InvalidImageName', `container "${c.name}" has no image`);
+  const { variables, values } = containerEnv(c, lookups);
+  const expand = (list: string[] | undefined) => (list ?? []).map((s) => expandVars(s, (n) => values.get(n)));
+  const command = c.command?.length ? [...expand(c.command), ...expand(c.args)] : undefined;
+  const args = !command && c.args?.length ? expand(c.args) : undefined;
+  const base = defined({
+    name: c.name,
+    image: c.image,
+    command,
+    environmentVariables: variables,
+    volumeMounts: toMounts(c, fileVolumes),
+    securityContext: toSecurityContext(lookups.pod, c),
+  });
+  return { base, args };
+}
+
+function toInitContainer(
+  c: V1Container,
+  lookups: Lookups,
+  fileVolumes: Set<string>,
+): Translated<InitContainerDefinition> {
+  // ACI init containers have no resources, ports or probes: they run with the group's resources, and
+  // Kubernetes allows no probes on them; their ports are informational only.
+  const { base, args } = commonParts(c, lookups, fileVolumes);
+  return { definition: base, args };
+}
+
+function toContainer(c: V1Container, lookups: Lookups, fileVolumes: Set<string>): Translated<Container> {
+  const { base, args } = commonParts(c, lookups, fileVolumes);
+  const ports: ContainerPort[] = (c.ports ?? []).map((p) => ({
+    port: p.containerPort,
+    protocol: (p.protocol ?? 'TCP').toUpperCase(),
+  }));
+  const definition: Container = defined({
+    name: base.name,
+    image: base.image,
+    command: base.command,
+    ports: ports.length ? ports : undefined,
+    environmentVariables: base.environmentVariables,
+    resources: aciResources(effectiveResources(c, lookups.env)),
+    volumeMounts: base.volumeMounts,
+    livenessProbe: toProbe(c, c.livenessProbe, 'livenessProbe'),
+    readinessProbe: toProbe(c, c.readinessProbe, 'readinessProbe'),
+    securityContext: base.securityContext,
+  });
+  return { definition, args };
+}
+
+const RESTART_POLICIES = new Set(['Always', 'OnFailure', 'Never']);
+
+function buildGroup(pod: V1Pod, env: PodEnvironment): PlannedGroup {
+  const spec = pod.spec ?? { containers: [] };
+  const namespace = namespaceOf(pod);
+  const podName = pod.metadata?.name ?? '';
+  const name = podGroupName(env.cluster, namespace, podName);
+  const lookups = new Lookups(pod, env);
+
+  const podVolumes = spec.volumes ?? [];
+  const fileVolumes = new Set(podVolumes.filter(isFileVolume).map((v) => v.name));
+  const volumes = podVolumes.map((v) => toVolume(v, lookups));
+
+  const args: Record<string, string[]> = {};
+  const initContainers = (spec.initContainers ?? []).map((c) => {
+    const t = toInitContainer(c, lookups, fileVolumes);
+    if (t.args) args[c.name] = t.args;
+    return t.definition;
+  });
+  const containers = spec.containers.map((c) => {
+    const t = toContainer(c, lookups, fileVolumes);
+    if (t.args) args[c.name] = t.args;
+    return t.definition;
+  });
+
+  // The group's address: every distinct (port, protocol) of its containers. Locally each is published
+  // on 127.0.0.1 — at the pod's hostPort when it asks for one, else at any free port (0).
+  const ports: Port[] = [];
+  const hostPorts: Record<number, number> = {};
+  for (const c of spec.containers) {
+    for (const p of c.ports ?? []) {
+      const protocol = (p.protocol ?? 'TCP').toUpperCase();
+      if (!ports.some((x) => x.port === p.containerPort && x.protocol === protocol)) {
+        ports.push({ port: p.containerPort, protocol });
+      }
+      if (!hostPorts[p.containerPort]) hostPorts[p.containerPort] = p.hostPort ?? 0;
+    }
+  }
+
+  const restartPolicy = spec.restartPolicy ?? 'Always';
+  if (!RESTART_POLICIES.has(restartPolicy)) throw unsupported(`restartPolicy ${restartPolicy}`);
+
+  const local = defined({
+    hostPorts: ports.length ? hostPorts : undefined,
+    args: Object.keys(args).length ? args : undefined,
+  });
+  return defined({
+    name,
+    location: env.location,
+    tags: {
+      [TAG.cluster]: env.cluster,
+      [TAG.role]: 'pod',
+      [TAG.node]: env.node,
+      [TAG.namespace]: namespace,
+      [TAG.pod]: podName,
+      [TAG.uid]: pod.metadata?.uid ?? '',
+    },
+    osType: 'Linux',
+    restartPolicy,
+    ipAddress: ports.length ? { type: 'Public', ports, dnsNameLabel: name } : undefined,
+    initContainers: initContainers.length ? initContainers : undefined,
+    containers,
+    volumes: volumes.length ? volumes : undefined,
+    local: Object.keys(local).length ? local : undefined,
+  });
+}
+
+/**
+ * One container group for a pod bound to this node, or why the node cannot run it: 'UnsupportedPodSpec'
+ * (permanent: see `unsupportedFeature`), 'CreateContainerConfigError' (a ConfigMap, Secret, key or
+ * token is missing: may resolve once it exists) or 'InvalidImageName'. Messages name the pod.
+ */
+export function podToContainerGroup(pod: V1Pod, env: PodEnvironment): Translation {
+  const id = podId(pod);
+  try {
+    const problem = unsupportedFeature(pod);
+    if (problem) return { ok: false, reason: 'UnsupportedPodSpec', message: `pod ${id}: ${problem}` };
+    return { ok: true, group: buildGroup(pod, env) };
+  } catch (error) {
+    if (error instanceof PodError)
+      return { ok: false, reason: error.reason, message: `pod ${id}: ${error.message}` };
+    throw error;
+  }
+}
+
+/**
+ * Names of ConfigMaps / Secrets a pod refers to (env, envFrom, volumes, projected sources), so the
+ * agent knows what to fetch — optional ones included (fetch, tolerate absence); and whether it needs a
+ * service-account token. imagePullSecrets are not included: registry credentials are not translated yet.
+ */
+export function podReferences(pod: V1Pod): {
+  configMaps: string[];
+  secrets: string[];
+  serviceAccountToken: boolean;
+} {
+  const configMaps = new Set<string>();
+  const secrets = new Set<string>();
+  let serviceAccountToken = false;
+  for (const c of [...allContainers(pod), ...(pod.spec?.ephemeralContainers ?? [])]) {
+    for (const from of c.envFrom ?? []) {
+      if (from.configMapRef?.name) configMaps.add(from.configMapRef.name);
+      if (from.secretRef?.name) secrets.add(from.secretRef.name);
+    }
+    for (const e of c.env ?? []) {
+      if (e.valueFrom?.configMapKeyRef?.name) configMaps.add(e.valueFrom.configMapKeyRef.name);
+      if (e.valueFrom?.secretKeyRef?.name) secrets.add(e.valueFrom.secretKeyRef.name);
+    }
+  }
+  for (const v of pod.spec?.volumes ?? []) {
+    if (v.configMap?.name) configMaps.add(v.configMap.name);
+    if (v.secret?.secretName) secrets.add(v.secret.secretName);
+    for (const source of v.projected?.sources ?? []) {
+      if (source.configMap?.name) configMaps.add(source.configMap.name);
+      if (source.secret?.name) secrets.add(source.secret.name);
+      if (source.serviceAccountToken) serviceAccountToken = true;
+    }
+  }
+  return { configMaps: [...configMaps].sort(), secrets: [...secrets].sort(), serviceAccountToken };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status
+
+type Observed = 'running' | 'terminated' | 'waiting' | 'restarting' | 'unknown';
+
+interface ObservedContainer {
+  status: V1ContainerStatus;
+  observed: Observed;
+  exitCode?: number;
+  /** Exit code of the previous run, when a restarting container's is known. */
+  lastExitCode?: number;
+  startedAt?: Date;
+  finishedAt?: Date;
+}
+
+/** Dates as backends hand them over: Date from the SDK, string after a JSON round trip. */
+function asDate(value: Date | string | undefined): Date | undefined {
+  if (value === undefined || value === null) return undefined;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** detailStatus "CrashLoopBackOff: back-off 10s …" → reason + message; free text → message only. */
+function parseDetail(detail: string | undefined): { reason?: string; message?: string } {
+  const text = detail?.trim();
+  if (!text) return {};
+  const m = /^([A-Z][A-Za-z0-9]*)(?::\s*([\s\S]*))?$/.exec(text);
+  if (m) return defined({ reason: m[1], message: m[2] || undefined });
+  return { message: text };
+}
+
+/** Details that only say "not started yet". */
+const NOT_STARTED = new Set(['Created', 'Pending', 'Waiting', 'Creating', 'Accepted', 'Pulling', 'Pulled']);
+
+function terminatedState(cs: ContainerState): {
+  state: V1ContainerState;
+  exitCode: number;
+  startedAt?: Date;
+  finishedAt?: Date;
+} {
+  const detail = parseDetail(cs.detailStatus);
+  const exitCode = cs.exitCode ?? (detail.reason && detail.reason !== 'Completed' ? 1 : 0);
+  const startedAt = asDate(cs.startTime);
+  const finishedAt = asDate(cs.finishTime);
+  const reason = detail.reason ?? (exitCode === 0 ? 'Completed' : 'Error');
+  return {
+    state: { terminated: defined({ exitCode, reason, message: detail.message, startedAt, finishedAt }) },
+    exitCode,
+    startedAt,
+    finishedAt,
+  };
+}
+
+/**
+ * One container's status from the backend's instance view. A container the engine is restarting
+ * (ACI: Waiting after a termination; Docker: Running/"Restarting") shows as the kubelet shows it:
+ * waiting, CrashLoopBackOff, with the previous termination as lastState when known.
+ */
+function observeContainer(
+  spec: V1Container,
+  view: ContainerPropertiesInstanceView | undefined,
+  containerID: string | undefined,
+  defaultReason: string,
+  isInit: boolean,
+): ObservedContainer {
+  const current = view?.currentState;
+  const previous =
+    view?.previousState?.state === 'Terminated' ? terminatedState(view.previousState) : undefined;
+  let state: V1ContainerState;
+  let observed: Observed;
+  let exitCode: number | undefined;
+  let startedAt: Date | undefined;
+  let finishedAt: Date | undefined;
+  const crashLoop = (): V1ContainerState => ({
+    waiting: { reason: 'CrashLoopBackOff', message: `back-off restarting failed container ${spec.name}` },
+  });
+
+  if (current?.state === 'Running' && current.detailStatus === 'Restarting') {
+    observed = 'restarting';
+    state = crashLoop();
+  } else if (current?.state === 'Running') {
+    observed = 'running';
+    startedAt = asDate(current.startTime);
+    state = { running: defined({ startedAt }) };
+  } else if (current?.state === 'Terminated') {
+    observed = 'terminated';
+    ({ state, exitCode, startedAt, finishedAt } = terminatedState(current));
+  } else {
+    const detail = parseDetail(current?.detailStatus);
+    observed = previous ? 'restarting' : 'waiting';
+    if (detail.reason && !NOT_STARTED.has(detail.reason)) {
+      state = { waiting: defined({ reason: detail.reason, message: detail.message }) };
+    } else if (!detail.reason && detail.message) {
+      state = { waiting: { reason: 'CreateContainerError', message: detail.message } };
+    } else if (previous) {
+      state = crashLoop();
+    } else {
+      state = { waiting: { reason: defaultReason } };
+    }
+  }
+
+  const running = observed === 'running';
+  const status: V1ContainerStatus = defined({
+    name: spec.name,
+    state,
+    lastState: previous ? previous.state : {},
+    // Init containers are "ready" once they completed; regular ones while they run (readiness
+    // probes are the agent's business and it overrides this when one fails).
+    ready: isInit ? observed === 'terminated' && exitCode === 0 : running,
+    restartCount: view?.restartCount ?? 0,
+    image: spec.image ?? '',
+    imageID: '',
+    containerID,
+    started: running,
+  });
+  return { status, observed, exitCode, lastExitCode: previous?.exitCode, startedAt, finishedAt };
+}
+
+/** The kubelet's getPhase (pkg/kubelet/kubelet_pods.go), for pods without sidecars. */
+function podPhase(
+  restartPolicy: string,
+  inits: ObservedContainer[],
+  containers: ObservedContainer[],
+): string {
+  let pendingInitialization = 0;
+  let failedInitialization = 0;
+  for (const c of inits) {
+    if (c.observed === 'terminated') {
+      if (c.exitCode !== 0) failedInitialization++;
+    } else if (c.observed === 'restarting') {
+      // Init containers are only restarted after failing.
+      if (c.lastExitCode !== 0) failedInitialization++;
+    } else {
+      pendingInitialization++;
+    }
+  }
+  let unknown = 0;
+  let running = 0;
+  let waiting = 0;
+  let stopped = 0;
+  let succeeded = 0;
+  for (const c of containers) {
+    if (c.observed === 'running') running++;
+    else if (c.observed === 'terminated') {
+      stopped++;
+      if (c.exitCode === 0) succeeded++;
+    } else if (c.observed === 'restarting') stopped++;
+    else if (c.observed === 'waiting') waiting++;
+    else unknown++;
+  }
+  if (failedInitialization > 0 && restartPolicy === 'Never') return 'Failed';
+  if ((pendingInitialization > 0 && !anyStarted(containers)) || waiting > 0) return 'Pending';
+  if (running > 0 && unknown === 0) return 'Running';
+  if (running === 0 && stopped > 0 && unknown === 0) {
+    if (restartPolicy === 'Always') return 'Running'; // all restarting
+    if (stopped === succeeded) return 'Succeeded';
+    if (restartPolicy === 'Never') return 'Failed';
+    return 'Running'; // OnFailure: the failed ones are restarting
+  }
+  return 'Pending';
+}
+
+function anyStarted(containers: ObservedContainer[]): boolean {
+  return containers.some((c) => c.observed === 'running' || c.observed === 'terminated');
+}
+
+function earliest(dates: (Date | undefined)[]): Date | undefined {
+  return dates.reduce<Date | undefined>((a, d) => (d && (!a || d < a) ? d : a), undefined);
+}
+
+function latest(dates: (Date | undefined)[]): Date | undefined {
+  return dates.reduce<Date | undefined>((a, d) => (d && (!a || d > a) ? d : a), undefined);
+}
+
+function sameQuantity(a: string, b: string): boolean {
+  try {
+    return parseQuantity(a) === parseQuantity(b);
+  } catch {
+    return a === b; // status reporting never throws over a quantity the API server let through
+  }
+}
+
+/** kubelet-style QoS class, for pods whose status does not carry one yet (the API server sets it on create). */
+function qosClass(pod: V1Pod): string {
+  let any = false;
+  let guaranteed = true;
+  for (const c of allContainers(pod)) {
+    const requests = c.resources?.requests ?? {};
+    const limits = c.resources?.limits ?? {};
+    for (const r of ['cpu', 'memory'] as const) {
+      const request = requests[r] ?? limits[r];
+      const limit = limits[r];
+      if (request !== undefined || limit !== undefined) any = true;
+      if (limit === undefined || request === undefined || !sameQuantity(request, limit)) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady']);
+
+/**
+ * A pod's status from its container group (undefined: not created yet), as the kubelet would
+ * report it. Conditions keep their previous lastTransitionTime while their status is unchanged; a
+ * new transition is dated from the group (container start/finish times) when it can be, else `now`.
+ *
+ * Before the group exists, containers wait with reason ContainerCreating (PodInitializing for pods
+ * with init containers), and Initialized is True for pods without init containers — both as a kubelet.
+ */
+export function podStatusFromGroup(pod: V1Pod, group: ContainerGroup | undefined, now: Date): V1PodStatus {
+  const spec = pod.spec ?? { containers: [] };
+  const previous = pod.status;
+  const generation = pod.metadata?.generation;
+  const initSpecs = spec.initContainers ?? [];
+  const hasInit = initSpecs.length > 0;
+
+  const views = new Map<string, ContainerPropertiesInstanceView | undefined>();
+  for (const c of [...(group?.initContainers ?? []), ...(group?.containers ?? [])])
+    views.set(c.name, c.instanceView);
+  const idOf = (name: string) => (group ? `frankenetes://${group.name ?? ''}/${name}` : undefined);
+
+  const inits = initSpecs.map((c) =>
+    group && !views.has(c.name)
+      ? unknownContainer(c, 'PodInitializing', true)
+      : observeContainer(c, views.get(c.name), idOf(c.name), 'PodInitializing', true),
+  );
+  const initDone = inits.every((c) => c.observed === 'terminated' && c.exitCode === 0);
+  const waitingReason = hasInit && !initDone ? 'PodInitializing' : 'ContainerCreating';
+  const containers = spec.containers.map((c) =>
+    group && !views.has(c.name)
+      ? unknownContainer(c, waitingReason, false)
+      : observeContainer(c, views.get(c.name), idOf(c.name), waitingReason, false),
+  );
+
+  const restartPolicy = spec.restartPolicy ?? 'Always';
+  const phase = podPhase(restartPolicy, inits, containers);
+  const all = [...inits, ...containers];
+  const firstStart = earliest(
+    all.flatMap((c) => [c.startedAt, asDate(c.status.lastState?.terminated?.startedAt)]),
+  );
+  const startTime =
+    earliest([asDate(previous?.startTime), firstStart]) ?? asDate(pod.metadata?.creationTimestamp) ?? now;
+
+  // Kubelet-owned conditions (pkg/kubelet/status/generate.go).
+  const sandboxReady = Boolean(group) && group?.instanceView?.state !== 'Stopped';
+  const unknownInits = inits.filter((c) => c.observed === 'unknown').map((c) => c.status.name);
+  const incompleteInits = inits
+    .filter((c) => c.observed !== 'unknown' && !c.status.ready)
+    .map((c) => c.status.name);
+  let initialized: Partial<V1PodCondition>;
+  if (!hasInit) initialized = { status: 'True' };
+  else if (phase === 'Succeeded' && unknownInits.length === 0)
+    initialized = { status: 'True', reason: 'PodCompleted' };
+  else if (anyStarted(containers)) initialized = { status: 'True' };
+  else {
+    const messages = [
+      unknownInits.length ? `containers with unknown status: ${goList(unknownInits)}` : '',
+      incompleteInits.length ? `containers with incomplete status: ${goList(incompleteInits)}` : '',
+    ].filter(Boolean);
+    initialized = messages.length
+      ? { status: 'False', reason: 'ContainersNotInitialized', message: messages.join(', ') }
+      : { status: 'True' };
+  }
+
+  const unknown = containers.filter((c) => c.observed === 'unknown').map((c) => c.status.name);
+  const unready = containers
+    .filter((c) => c.observed !== 'unknown' && !c.status.ready)
+    .map((c) => c.status.name);
+  let containersReady: Partial<V1PodCondition>;
+  if (phase === 'Succeeded' && unknown.length === 0)
+    containersReady = { status: 'False', reason: 'PodCompleted' };
+  else if (phase === 'Failed') containersReady = { status: 'False', reason: 'PodFailed' };
+  else {
+    const messages = [
+      unknown.length ? `containers with unknown status: ${goList(unknown)}` : '',
+      unready.length ? `containers with unready status: ${goList(unready)}` : '',
+    ].filter(Boolean);
+    containersReady = messages.length
+      ? { status: 'False', reason: 'ContainersNotReady', message: messages.join(', ') }
+      : { status: 'True' };
+  }
+  let ready: Partial<V1PodCondition> = containersReady;
+  if (containersReady.status === 'True') {
+    const gates = (spec.readinessGates ?? []).flatMap((gate) => {
+      const c = previous?.conditions?.find((x) => x.type === gate.conditionType);
+      if (!c)
+        return [`corresponding condition of pod readiness gate "${gate.conditionType}" does not exist.`];
+      if (c.status !== 'True')
+        return [`the status of pod readiness gate "${gate.conditionType}" is not "True", but ${c.status}`];
+      return [];
+    });
+    if (gates.length)
+      ready = { status: 'False', reason: 'ReadinessGatesNotReady', message: gates.join(', ') };
+  }
+
+  const lastFinish = latest(containers.map((c) => c.finishedAt));
+  const runningSince = latest(containers.filter((c) => c.observed === 'running').map((c) => c.startedAt));
+  const condition = (
+    type: string,
+    value: Partial<V1PodCondition>,
+    since: Date | undefined,
+  ): V1PodCondition => {
+    const before = previous?.conditions?.find((c) => c.type === type);
+    const kept = before && before.status === value.status ? asDate(before.lastTransitionTime) : undefined;
+    return defined({
+      type,
+      status: value.status ?? 'False',
+      observedGeneration: generation,
+      lastTransitionTime: kept ?? since ?? now,
+      reason: value.reason,
+      message: value.message,
+    });
+  };
+  const terminal = phase === 'Succeeded' || phase === 'Failed';
+  const conditions: V1PodCondition[] = [
+    condition(
+      'PodReadyToStartContainers',
+      { status: sandboxReady ? 'True' : 'False' },
+      sandboxReady ? firstStart : undefined,
+    ),
+    condition(
+      'Initialized',
+      initialized,
+      initialized.status === 'True'
+        ? hasInit
+          ? latest(inits.map((c) => c.finishedAt))
+          : startTime
+        : undefined,
+    ),
+    condition('Ready', ready, ready.status === 'True' ? runningSince : terminal ? lastFinish : undefined),
+    condition(
+      'ContainersReady',
+      containersReady,
+      containersReady.status === 'True' ? runningSince : terminal ? lastFinish : undefined,
+    ),
+  ];
+  const scheduled = previous?.conditions?.find((c) => c.type === 'PodScheduled');
+  conditions.push(
+    scheduled ?? {
+      type: 'PodScheduled',
+      status: 'True',
+      lastTransitionTime: asDate(pod.metadata?.creationTimestamp) ?? now,
+    },
+  );
+  // Conditions others own (readiness gates, DisruptionTarget…) stay as they are.
+  for (const c of previous?.conditions ?? []) {
+    if (!KUBELET_CONDITIONS.has(c.type) && c.type !== 'PodScheduled') conditions.push(c);
+  }
+
+  const podIP = group?.ipAddress?.ip || undefined;
+  return defined({
+    observedGeneration: generation,
+    phase,
+    conditions,
+    hostIP: POD_HOST_IP,
+    hostIPs: [{ ip: POD_HOST_IP }],
+    podIP,
+    podIPs: podIP ? [{ ip: podIP }] : undefined,
+    startTime,
+    initContainerStatuses: hasInit ? inits.map((c) => c.status) : undefined,
+    containerStatuses: containers.map((c) => c.status),
+    qosClass: previous?.qosClass ?? qosClass(pod),
+  });
+}
+
+/** A container the group does not know (its definition predates the pod's): the kubelet's "unknown". */
+function unknownContainer(spec: V1Container, reason: string, isInit: boolean): ObservedContainer {
+  const o = observeContainer(spec, undefined, undefined, reason, isInit);
+  return { ...o, observed: 'unknown' };
+}
