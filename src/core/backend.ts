@@ -61,6 +61,11 @@ export interface ContainerGroupBackend {
   stop(name: string): Promise<void>;
   logs(name: string, container: string, options?: LogOptions): Promise<Readable>;
   exec(name: string, container: string, options: ExecOptions): Promise<ExecSession>;
+  /**
+   * Calls back with a group's name whenever one of its containers starts, stops or restarts, for
+   * groups carrying every given tag. Best effort: callers still resync periodically.
+   */
+  watchGroups(tags: Record<string, string>, onChange: (group: string) => void): Promise<() => void>;
   /** Removes every remaining resource tagged for the cluster (groups, volumes, networks); returns how many. */
   purgeCluster(cluster: string): Promise<number>;
 }

@@ -90,10 +90,10 @@ const specSchema = z
         const parts = Object.values(r);
         const cpu = parts.reduce((sum, p) => sum + p.cpu, 0);
         const memory = parts.reduce((sum, p) => sum + p.memoryInGB, 0);
-        if (cpu > 4 || memory > 16) {
+        if (cpu > 4.0001 || memory > 16.0001) {
           ctx.addIssue({
             code: 'custom',
-            message: `add up to ${cpu} CPU and ${memory} GB; the control-plane group allows at most 4 CPU and 16 GB`,
+            message: `add up to ${+cpu.toFixed(3)} CPU and ${+memory.toFixed(3)} GB; the control-plane group allows at most 4 CPU and 16 GB`,
           });
         }
       })

@@ -409,8 +409,9 @@ export class DockerBackend implements ContainerGroupBackend {
         state: groupState(infra.State.Running, definition, containers, initContainers ?? []),
         events: [],
       },
-      ipAddress: definition.ipAddress && {
-        ...definition.ipAddress,
+      // Every group has an address on the engine network, with or without exposed ports.
+      ipAddress: {
+        ...(definition.ipAddress ?? { type: 'Private', ports: [] }),
         ip: network?.IPAddress || undefined,
         fqdn: label ? `${label}.${this.domain}` : undefined,
       },
@@ -550,6 +551,35 @@ export class DockerBackend implements ContainerGroupBackend {
         return (await exec.inspect()).ExitCode ?? 1;
       },
     };
+  }
+
+  async watchGroups(tags: Record<string, string>, onChange: (group: string) => void): Promise<() => void> {
+    const stream = (await this.docker.getEvents({
+      filters: {
+        type: ['container'],
+        event: ['start', 'die', 'oom', 'restart'],
+        label: Object.entries(tags).map(([k, v]) => `${k}=${v}`),
+      },
+    })) as unknown as Readable;
+    let buffered = '';
+    stream.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        try {
+          const event = JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } };
+          const attributes = event.Actor?.Attributes ?? {};
+          const group = attributes[LABEL.group];
+          if (group && Object.entries(tags).every(([k, v]) => attributes[k] === v)) onChange(group);
+        } catch {
+          // a partial or foreign line: the periodic resync covers anything missed
+        }
+      }
+    });
+    stream.on('error', () => undefined);
+    return () => stream.destroy();
   }
 
   async purgeCluster(cluster: string): Promise<number> {
