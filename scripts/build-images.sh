@@ -14,6 +14,7 @@ K8S_BIN="$CACHE_DIR/kubernetes-v$K8S_VERSION"
 ETCD_BIN="$CACHE_DIR/etcd-v$ETCD_VERSION"
 export CGO_ENABLED=0 GOFLAGS=-mod=mod GOTOOLCHAIN=${GOTOOLCHAIN:-local}
 
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
 log() { echo "build-images: $*" >&2; }
 
 build_kubernetes() {
@@ -103,6 +104,34 @@ busybox_image() {
   rm -rf "$ctx" "$ctx.Containerfile"
 }
 
+# The agent: this repository's dist/ bundle and the host's Node.js runtime (with the shared
+# libraries it links), FROM scratch. Rebuilt whenever dist/ changes.
+agent_image() {
+  local version name hash ctx
+  version=$(node -p 'require(process.argv[1]).version' "$ROOT/package.json")
+  name="localhost/frankenetes/agent:$version"
+  hash=$(cd "$ROOT/dist" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+  if [ "$("$ENGINE" image inspect "$name" --format '{{index .Labels "frankenetes.dist"}}' 2>/dev/null)" = "$hash" ]; then
+    return 0
+  fi
+  log "packaging $name (dist $hash)"
+  ctx=$(mktemp -d)
+  mkdir -p "$ctx/usr/local/bin" "$ctx/app" "$ctx/tmp" "$ctx/etc"
+  chmod 1777 "$ctx/tmp"
+  local node_bin
+  node_bin=$(readlink -f "$(command -v node)")
+  cp "$node_bin" "$ctx/usr/local/bin/node"
+  for lib in $(ldd "$node_bin" | grep -o '/[^ ]*'); do
+    mkdir -p "$ctx$(dirname "$lib")"
+    cp -L "$lib" "$ctx$lib"
+  done
+  cp -r "$ROOT/dist/." "$ctx/app/"
+  echo 'root:x:0:0:root:/root:/sbin/nologin' > "$ctx/etc/passwd"
+  printf 'FROM scratch\nCOPY . /\nLABEL frankenetes.dist=%s\nENTRYPOINT ["/usr/local/bin/node", "/app/index.js", "agent"]\n' "$hash" > "$ctx.Containerfile"
+  "$ENGINE" build --network=none -q -t "$name" -f "$ctx.Containerfile" "$ctx" >/dev/null
+  rm -rf "$ctx" "$ctx.Containerfile"
+}
+
 mkdir -p "$CACHE_DIR"
 only=${1:-all}
 if [ "$only" = all ] || [ "$only" = images ] || [ "$only" = local ]; then
@@ -112,6 +141,7 @@ if [ "$only" = all ] || [ "$only" = images ] || [ "$only" = local ]; then
   # The test workload: a shell, coreutils and HTTP on port 80.
   busybox_image localhost/frankenetes/testweb:1 /bin/sh -c \
     "trap 'exit 0' TERM INT; echo testweb listening on :80; httpd -f -v -p 80 -h /www & wait"
+  agent_image
 fi
 if [ "$only" = all ] || [ "$only" = binaries ]; then
   build_etcd

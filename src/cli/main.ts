@@ -11,9 +11,10 @@ import {
   upCluster,
   type ClusterDeps,
 } from '../core/cluster.js';
-import { TAG } from '../core/names.js';
+import { TAG, nodeName } from '../core/names.js';
 import type { PlannedGroup } from '../core/plan.js';
-import { waitForControlPlane } from '../core/readiness.js';
+import { nodeProblem, waitForControlPlane } from '../core/readiness.js';
+import { runAgent } from '../agent/run.js';
 import { LocalStateStore, readSpec } from '../core/state.js';
 
 const USAGE = `Usage: frankenetes <command> [options]
@@ -80,6 +81,8 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const [command, ...rest] = positionals;
+  // The agent runs from the same bundle, inside the control-plane group (hidden command).
+  if (command === 'agent') return runAgent();
   if (values.help || !command || command === 'help') {
     process.stdout.write(USAGE);
     return command || values.help ? 0 : 2;
@@ -106,7 +109,11 @@ async function main(argv: string[]): Promise<number> {
       const result = await upCluster(input, deps, async (spec) => {
         const kubeconfig = await adminKubeconfig(spec, deps);
         await store.put(spec.name, 'kubeconfig', kubeconfig);
-        await waitForControlPlane(kubeconfig, { timeoutMs, progress: (m) => log(`  … ${m}`) });
+        await waitForControlPlane(kubeconfig, {
+          timeoutMs,
+          progress: (m) => log(`  … ${m}`),
+          extra: (kc) => nodeProblem(kc, nodeName(spec.name)),
+        });
       });
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       log(`✓ cluster "${name}" (Kubernetes v${result.spec.kubernetesVersion}) ready in ${seconds} s`);

@@ -1,7 +1,15 @@
 import type { Container, ContainerGroup, Volume, VolumeMount } from '@azure/arm-containerinstance';
 import { stringify } from 'yaml';
 import { renderKubeconfig } from './kubeconfig.js';
-import { API_SERVER_PORT, SERVICE_CIDR, TAG, controlPlaneGroupName } from './names.js';
+import {
+  AGENT_IMAGE,
+  API_SERVER_PORT,
+  SERVICE_CIDR,
+  TAG,
+  clusterDnsName,
+  controlPlaneGroupName,
+  nodeName,
+} from './names.js';
 import type { ClusterPki } from './pki.js';
 import { ETCD_VERSION, type ClusterSpec, type Resources } from './spec.js';
 
@@ -238,6 +246,28 @@ function schedulerContainer(spec: ClusterSpec): Container {
   };
 }
 
+const AGENT_DIR = '/etc/frankenetes/agent';
+
+/** The virtual kubelet: registers the node and runs its pods as container groups. */
+function agentContainer(spec: ClusterSpec): Container {
+  return {
+    name: 'frankenetes-agent',
+    image: AGENT_IMAGE,
+    command: ['/usr/local/bin/node', '/app/index.js', 'agent'],
+    environmentVariables: [
+      { name: 'FRANKENETES_CLUSTER', value: spec.name },
+      { name: 'FRANKENETES_NODE_NAME', value: nodeName(spec.name) },
+      { name: 'FRANKENETES_LOCATION', value: spec.location },
+      { name: 'FRANKENETES_KUBERNETES_VERSION', value: spec.kubernetesVersion },
+      { name: 'FRANKENETES_API_SERVER_HOST', value: clusterDnsName(spec) },
+      { name: 'FRANKENETES_API_SERVER_PORT', value: String(API_SERVER_PORT) },
+      { name: 'FRANKENETES_AGENT_DIR', value: AGENT_DIR },
+    ],
+    resources: resources(spec.resources.agent),
+    volumeMounts: [mount('agent', AGENT_DIR)],
+  };
+}
+
 function controlPlaneVolumes(spec: ClusterSpec, pki: ClusterPki): Volume[] {
   return [
     { name: 'etcd-data', emptyDir: {} },
@@ -275,6 +305,12 @@ function controlPlaneVolumes(spec: ClusterSpec, pki: ClusterPki): Volume[] {
       'front-proxy-ca.crt': pki.frontProxyCa.cert,
       'sa.key': pki.serviceAccount.privateKey,
     }),
+    secretVolume('agent', {
+      kubeconfig: componentKubeconfig(spec, pki, `system:node:${nodeName(spec.name)}`, pki.node),
+      'ca.crt': pki.ca.cert,
+      'kubelet.crt': pki.nodeServing.cert,
+      'kubelet.key': pki.nodeServing.key,
+    }),
     secretVolume('scheduler', {
       kubeconfig: componentKubeconfig(spec, pki, 'system:kube-scheduler', pki.scheduler),
       'ca.crt': pki.ca.cert,
@@ -283,13 +319,14 @@ function controlPlaneVolumes(spec: ClusterSpec, pki: ClusterPki): Volume[] {
   ];
 }
 
-/** The control-plane group: etcd, API server, controller-manager and scheduler in one network namespace. */
+/** The control-plane group: etcd, API server, controller-manager, scheduler and agent in one network namespace. */
 export function planControlPlane(spec: ClusterSpec, pki: ClusterPki): PlannedGroup {
   const containers = [
     etcdContainer(spec),
     apiServerContainer(spec),
     controllerManagerContainer(spec),
     schedulerContainer(spec),
+    agentContainer(spec),
   ];
   return {
     name: controlPlaneGroupName(spec.name),
@@ -304,7 +341,7 @@ export function planControlPlane(spec: ClusterSpec, pki: ClusterPki): PlannedGro
     },
     containers,
     volumes: controlPlaneVolumes(spec, pki),
-    local: { hostPorts: { [API_SERVER_PORT]: spec.apiServerPort } },
+    local: { hostPorts: { [API_SERVER_PORT]: spec.apiServerPort }, engineSocket: ['frankenetes-agent'] },
   };
 }
 

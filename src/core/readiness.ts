@@ -55,3 +55,14 @@ export async function waitForControlPlane(kubeconfig: string, options: ReadyOpti
   }
   throw new Error(`cluster not ready after ${Math.round((options.timeoutMs ?? 180_000) / 1000)} s: ${last}`);
 }
+
+/** What keeps the virtual node from taking pods, or undefined when it is Ready. */
+export async function nodeProblem(kc: KubeConfig, node: string): Promise<string | undefined> {
+  try {
+    const n = await kc.makeApiClient(CoreV1Api).readNode({ name: node });
+    const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
+    return ready?.status === 'True' ? undefined : `node ${node} not Ready yet`;
+  } catch {
+    return `waiting for node ${node} to register`;
+  }
+}

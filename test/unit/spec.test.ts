@@ -88,9 +88,9 @@ describe('parseClusterSpec defaults', () => {
     expect(() => parseClusterSpec({ name: 'a', resources: { etcd: { cpu: 0.1, memoryInGB: 16 } } })).toThrow(
       /resources .*add up to 1.05 CPU and 17.375 GB; the control-plane group allows at most 4 CPU and 16 GB/,
     );
-    expect(() => parseClusterSpec({ name: 'a', resources: { apiserver: { cpu: 4, memoryInGB: 1 } } })).toThrow(
-      /add up to 4.7 CPU/,
-    );
+    expect(() =>
+      parseClusterSpec({ name: 'a', resources: { apiserver: { cpu: 4, memoryInGB: 1 } } }),
+    ).toThrow(/add up to 4.7 CPU/);
   });
 
   it('gives every parse its own default objects', () => {

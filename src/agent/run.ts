@@ -1,0 +1,52 @@
+import { DockerBackend } from '../core/backends/docker.js';
+import type { NodeIdentity } from '../core/node.js';
+import { configFromEnv } from './config.js';
+import { loadKubeConfig } from './kube.js';
+import { startKubeletApi } from './kubelet-api.js';
+import { keepNodeAlive, registerNode } from './node.js';
+import { PodController } from './pods.js';
+
+export const AGENT_VERSION = '0.1.0';
+
+const log = (message: string) => process.stderr.write(`${new Date().toISOString()} agent: ${message}\n`);
+
+/** The Frankenetes agent: a virtual kubelet that runs this node's pods as container groups. */
+export async function runAgent(): Promise<number> {
+  const config = configFromEnv();
+  const kc = loadKubeConfig(config.kubeconfigPath);
+  const backend = new DockerBackend({ socketPath: config.engineSocket });
+  const id: NodeIdentity = {
+    name: config.node,
+    cluster: config.cluster,
+    kubernetesVersion: config.kubernetesVersion,
+    capacity: config.capacity,
+    agentVersion: AGENT_VERSION,
+  };
+  await backend.ping();
+  const server = await startKubeletApi(config, backend, log);
+  // The API server may still be starting: retry registration until it answers.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await registerNode(kc, id);
+      break;
+    } catch (error) {
+      if (attempt % 20 === 1)
+        log(`waiting to register the node: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  log(`node ${config.node} registered`);
+  const stopHeartbeat = keepNodeAlive(kc, id, log);
+  const pods = new PodController(kc, backend, config, log);
+  await pods.start();
+  log('watching pods');
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  stopHeartbeat();
+  pods.stop();
+  server.close();
+  return 0;
+}
