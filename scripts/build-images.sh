@@ -85,8 +85,9 @@ image() {
 
 # busybox_image NAME CMD...: busybox (Debian's busybox-static) with all its applets, FROM scratch.
 busybox_image() {
-  local name=$1
+  local name=$1 extra=
   shift
+  if [ "$1" = --with ]; then extra=$2; shift 2; fi
   if "$ENGINE" image exists "$name" 2>/dev/null; then return 0; fi
   log "packaging $name"
   local ctx cmd
@@ -94,6 +95,7 @@ busybox_image() {
   mkdir -p "$ctx/bin" "$ctx/tmp" "$ctx/www" "$ctx/etc"
   chmod 1777 "$ctx/tmp"
   cp /bin/busybox "$ctx/bin/busybox"
+  [ -z "$extra" ] || cp "$extra" "$ctx/bin/"
   for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -s busybox "$ctx/bin/$applet"; done
   echo 'root:x:0:0:root:/root:/bin/sh' > "$ctx/etc/passwd"
   echo 'root:x:0:' > "$ctx/etc/group"
@@ -142,6 +144,10 @@ if [ "$only" = all ] || [ "$only" = images ] || [ "$only" = local ]; then
   busybox_image localhost/frankenetes/testweb:1 /bin/sh -c \
     "trap 'exit 0' TERM INT; echo testweb listening on :80; httpd -f -v -p 80 -h /www & wait"
   agent_image
+fi
+if [ "$only" = all ] || [ "$only" = images ]; then
+  # An in-cluster API client for tests (busybox's TLS cannot talk to Go's TLS 1.2+ defaults).
+  busybox_image "localhost/frankenetes/kubectl:v$K8S_VERSION" --with "$K8S_BIN/kubectl" /bin/kubectl version
 fi
 if [ "$only" = all ] || [ "$only" = binaries ]; then
   build_etcd

@@ -128,28 +128,38 @@ export function startKubeletApi(
   async function serveExec(ws: WebSocket, r: Route, url: URL) {
     const q = url.searchParams;
     const flag = (key: string) => q.get(key) === '1' || q.get(key) === 'true';
-    const command = q.getAll('command');
     const send = (channel: number, data: Buffer | string) => {
       if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]));
     };
+    // kubectl sends stdin and the terminal size at once: hold them until the session exists.
+    const early: Buffer[] = [];
+    let handle = (message: Buffer) => void early.push(message);
+    let closed = false;
+    ws.on('message', (message: Buffer) => handle(message));
+    ws.on('close', () => {
+      closed = true;
+      handle(Buffer.from([CHANNEL.close, CHANNEL.stdin]));
+    });
     try {
       const session = await backend.exec(groupOf(r), r.container, {
-        command,
+        command: q.getAll('command'),
         stdin: flag('input'),
         tty: flag('tty'),
       });
       session.stdout.on('data', (d: Buffer) => send(CHANNEL.stdout, d));
       session.stderr?.on('data', (d: Buffer) => send(CHANNEL.stderr, d));
-      ws.on('message', (message: Buffer) => {
+      handle = (message: Buffer) => {
+        if (process.env.FRANKENETES_DEBUG) log(`exec frame ${message.toString('hex').slice(0, 40)}`);
         const channel = message[0];
         const data = message.subarray(1);
         if (channel === CHANNEL.stdin) session.stdin?.write(data);
         else if (channel === CHANNEL.resize) {
           const size = JSON.parse(data.toString('utf8')) as { Width: number; Height: number };
           void session.resize(size.Width, size.Height);
-        } else if (channel === CHANNEL.close && data[0] === CHANNEL.stdin) session.stdin?.end();
-      });
-      ws.on('close', () => session.stdin?.end());
+        } else if (channel === CHANNEL.close && data[0] === CHANNEL.stdin) session.closeStdin();
+      };
+      for (const message of early.splice(0)) handle(message);
+      if (closed) session.closeStdin();
       const code = await session.exitCode();
       send(CHANNEL.error, exitStatus(code));
       ws.close(1000);

@@ -32,6 +32,8 @@ export interface ExecOptions {
 /** A running exec session: raw streams plus resize and the exit code once it ends. */
 export interface ExecSession {
   stdin?: NodeJS.WritableStream;
+  /** Signals end of input to the command (half-close), keeping its output flowing. */
+  closeStdin(): void;
   stdout: Readable;
   stderr?: Readable;
   resize(cols: number, rows: number): Promise<void>;

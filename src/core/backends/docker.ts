@@ -516,6 +516,7 @@ export class DockerBackend implements ContainerGroupBackend {
       AttachStderr: true,
       Tty: options.tty,
     });
+    const startedAt = Date.now();
     const stream = (await exec.start({
       hijack: true,
       stdin: options.stdin,
@@ -536,10 +537,16 @@ export class DockerBackend implements ContainerGroupBackend {
     });
     return {
       stdin: options.stdin ? stream : undefined,
+      closeStdin: () => {
+        if (options.stdin) stream.end();
+      },
       stdout,
       stderr,
       resize: async (cols, rows) => {
-        await exec.resize({ w: cols, h: rows }).catch(() => undefined);
+        const apply = () => exec.resize({ w: cols, h: rows }).catch(() => undefined);
+        await apply();
+        // A resize that races the exec's start is dropped by the engine: repeat it while young.
+        if (Date.now() - startedAt < 1000) for (const ms of [150, 500]) setTimeout(apply, ms).unref();
       },
       exitCode: async () => {
         await ended;

@@ -1,0 +1,329 @@
+// The agent (virtual kubelet), end to end: everyday kubectl against pods that are container groups.
+import { spawn, spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KUBECTL, cli, docker, engineResources, eventually, kubectl, stateDir } from './harness.js';
+
+const CLUSTER = 'e2e-k';
+const IMAGE = 'localhost/frankenetes/testweb:1';
+const env = { FRANKENETES_STATE_DIR: stateDir() };
+let kc = '';
+
+const k = (...args: string[]) => kubectl(kc, args);
+const json = (...args: string[]) => JSON.parse(k(...args, '-o', 'json').stdout);
+const apply = (manifest: object) => kubectl(kc, ['apply', '-f', '-'], JSON.stringify(manifest));
+
+async function podGroups(): Promise<string[]> {
+  const infras = await docker.listContainers({
+    all: true,
+    filters: { label: [`frankenetes.cluster=${CLUSTER}`, 'frankenetes.role=pod', 'frankenetes.kind=infra'] },
+  });
+  return infras
+    .filter((c) => c.Labels['frankenetes.role'] === 'pod' && c.Labels['frankenetes.kind'] === 'infra')
+    .map((c) => c.Labels['frankenetes.pod'] ?? '')
+    .sort();
+}
+
+async function waitPhase(name: string, phase: string, timeoutMs = 60_000) {
+  return eventually(
+    () => {
+      const pod = json('get', 'pod', name);
+      expect(pod.status.phase).toBe(phase);
+      return pod;
+    },
+    { timeoutMs },
+  );
+}
+
+async function waitRunningReady(name: string) {
+  return eventually(() => {
+    const pod = json('get', 'pod', name);
+    expect(pod.status.phase).toBe('Running');
+    expect(pod.status.conditions.find((c: { type: string }) => c.type === 'Ready').status).toBe('True');
+    return pod;
+  });
+}
+
+beforeAll(() => {
+  const up = cli(['up', '--name', CLUSTER], env);
+  expect(up.stderr).toContain('ready');
+  expect(up.code).toBe(0);
+  kc = up.stdout.trim();
+});
+
+afterAll(() => {
+  cli(['down', '--name', CLUSTER], env);
+});
+
+describe('the node', () => {
+  it('is Ready, declares WebSocket streaming and renews its lease', async () => {
+    const node = json('get', 'node', `${CLUSTER}-node`);
+    expect(node.status.conditions.find((c: { type: string }) => c.type === 'Ready').status).toBe('True');
+    expect(node.status.declaredFeatures).toContain('ExtendWebSocketsToKubelet');
+    expect(node.status.nodeInfo.kubeletVersion).toBe('v1.37.2');
+    expect(node.status.daemonEndpoints.kubeletEndpoint.Port).toBe(10250);
+    expect(node.spec.taints ?? []).toEqual([]);
+    const first = await eventually(
+      () => json('get', 'lease', '-n', 'kube-node-lease', `${CLUSTER}-node`).spec.renewTime,
+    );
+    await eventually(
+      () =>
+        expect(json('get', 'lease', '-n', 'kube-node-lease', `${CLUSTER}-node`).spec.renewTime).not.toBe(
+          first,
+        ),
+      { timeoutMs: 25_000, intervalMs: 1000 },
+    );
+  });
+});
+
+describe('kubectl run, logs, exec', () => {
+  beforeAll(async () => {
+    expect(k('run', 'web', `--image=${IMAGE}`, '--port', '80').code).toBe(0);
+    await waitRunningReady('web');
+  });
+
+  it('answers on its port from the host, published on 127.0.0.1 and at the pod IP', async () => {
+    const pod = json('get', 'pod', 'web');
+    expect(pod.status.podIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(await (await fetch(`http://${pod.status.podIP}/`)).text()).toContain('frankenetes testweb');
+    const status = JSON.parse(cli(['status', '--name', CLUSTER, '--json'], env).stdout);
+    const group = status.groups.find(
+      (g: { tags: Record<string, string> }) => g.tags['frankenetes.pod'] === 'web',
+    );
+    const hostPort = group.local.hostPorts['80'];
+    expect(hostPort).toBeGreaterThan(0);
+    expect(await (await fetch(`http://127.0.0.1:${hostPort}/`)).text()).toContain('frankenetes testweb');
+  });
+
+  it('shows logs, and streams new lines with -f', async () => {
+    expect(k('logs', 'web').stdout).toContain('testweb listening on :80');
+    const follow = spawn(KUBECTL, ['logs', '-f', 'web'], { env: { ...process.env, KUBECONFIG: kc } });
+    let streamed = '';
+    follow.stdout.on('data', (d) => (streamed += d));
+    try {
+      await eventually(() => expect(streamed).toContain('listening'), { timeoutMs: 10_000 });
+      // A new line on the container's own stdout, written after the stream started.
+      expect(k('exec', 'web', '--', 'sh', '-c', 'echo streamed-line-check > /proc/1/fd/1').code).toBe(0);
+      await eventually(() => expect(streamed).toContain('streamed-line-check'), { timeoutMs: 10_000 });
+    } finally {
+      follow.kill();
+    }
+    expect(k('logs', 'web', '--tail', '1').stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('runs commands with exec: output, stdin, exit codes', () => {
+    const ls = k('exec', 'web', '--', 'ls', '/');
+    expect(ls.code).toBe(0);
+    expect(ls.stdout.split('\n')).toEqual(expect.arrayContaining(['bin', 'www']));
+    const stdin = kubectl(kc, ['exec', '-i', 'web', '--', 'sh', '-c', 'tr a-z A-Z'], 'hello from stdin\n');
+    expect(stdin.stdout).toBe('HELLO FROM STDIN\n');
+    const failing = k('exec', 'web', '--', 'sh', '-c', 'echo to-stderr >&2; exit 3');
+    expect(failing.code).toBe(3);
+    expect(failing.stderr).toContain('to-stderr');
+  });
+
+  it('runs an interactive TTY session with exec -it, with the terminal size', () => {
+    // `script` gives kubectl a real terminal; stty sets the size kubectl forwards as a resize. The
+    // engine applies a resize once the command runs, hence the short sleep before reading it.
+    const session = spawnSync(
+      'script',
+      [
+        '-qec',
+        `stty rows 33 cols 111; ${KUBECTL} exec -it web -- sh -c 'tty; sleep 1; stty size; exit 4'`,
+        '/dev/null',
+      ],
+      { encoding: 'utf8', env: { ...process.env, KUBECONFIG: kc }, timeout: 30_000 },
+    );
+    expect(session.stdout).toMatch(/\/dev\/pts\/\d+/);
+    expect(session.stdout).toContain('33 111');
+    expect(session.status).toBe(4);
+  });
+
+  it('answers attach and port-forward with a clear error', () => {
+    const attach = k('attach', 'web');
+    expect(attach.code).not.toBe(0);
+    expect(attach.stderr).toMatch(/not supported by Frankenetes nodes/);
+  });
+});
+
+describe('workloads', () => {
+  it('rolls out a Deployment of 20 replicas, scales it to 0 and removes every group', async () => {
+    expect(k('create', 'deployment', 'many', `--image=${IMAGE}`, '--replicas=20').code).toBe(0);
+    await eventually(
+      () => {
+        const d = json('get', 'deployment', 'many');
+        expect(d.status.availableReplicas).toBe(20);
+      },
+      { timeoutMs: 180_000, intervalMs: 1000 },
+    );
+    expect((await podGroups()).filter((p) => p.startsWith('many-'))).toHaveLength(20);
+    expect(k('scale', 'deployment', 'many', '--replicas=0').code).toBe(0);
+    await eventually(
+      async () => {
+        expect(json('get', 'pods', '-l', 'app=many').items).toHaveLength(0);
+        expect((await podGroups()).filter((p) => p.startsWith('many-'))).toEqual([]);
+      },
+      { timeoutMs: 120_000, intervalMs: 1000 },
+    );
+  });
+
+  it('deletes a pod within its grace period plus 2 s, even when it ignores SIGTERM', async () => {
+    apply({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'stubborn' },
+      spec: {
+        terminationGracePeriodSeconds: 3,
+        containers: [
+          { name: 'c', image: IMAGE, command: ['sh', '-c', "trap '' TERM; while :; do sleep 1; done"] },
+        ],
+      },
+    });
+    await waitRunningReady('stubborn');
+    const started = Date.now();
+    expect(k('delete', 'pod', 'stubborn').code).toBe(0);
+    const seconds = (Date.now() - started) / 1000;
+    expect(seconds).toBeLessThanOrEqual(3 + 2);
+    expect(seconds).toBeGreaterThanOrEqual(2.5); // it really waited for the grace period
+    expect(await podGroups()).not.toContain('stubborn');
+  });
+
+  it('passes ConfigMaps, Secrets and the downward API to env and volumes', async () => {
+    k('create', 'configmap', 'settings', '--from-literal=color=blue', '--from-literal=size=large');
+    k('create', 'secret', 'generic', 'creds', '--from-literal=password=s3cr3t');
+    apply({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'config', labels: { team: 'blue' } },
+      spec: {
+        restartPolicy: 'Never',
+        containers: [
+          {
+            name: 'c',
+            image: IMAGE,
+            command: [
+              'sh',
+              '-c',
+              'echo "COLOR=$COLOR PASS=$PASS POD=$POD_NAME NS=$POD_NS SIZE=$size"; cat /cfg/color /sec/password; echo; cat /info/labels',
+            ],
+            env: [
+              { name: 'COLOR', valueFrom: { configMapKeyRef: { name: 'settings', key: 'color' } } },
+              { name: 'PASS', valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } } },
+              { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+              { name: 'POD_NS', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+            ],
+            envFrom: [{ configMapRef: { name: 'settings' } }],
+            volumeMounts: [
+              { name: 'cfg', mountPath: '/cfg' },
+              { name: 'sec', mountPath: '/sec' },
+              { name: 'info', mountPath: '/info' },
+            ],
+          },
+        ],
+        volumes: [
+          { name: 'cfg', configMap: { name: 'settings' } },
+          { name: 'sec', secret: { secretName: 'creds' } },
+          {
+            name: 'info',
+            downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] },
+          },
+        ],
+      },
+    });
+    await waitPhase('config', 'Succeeded');
+    const logs = k('logs', 'config').stdout;
+    expect(logs).toContain('COLOR=blue PASS=s3cr3t POD=config NS=default SIZE=large');
+    expect(logs).toContain('blues3cr3t');
+    expect(logs).toContain('team="blue"');
+  });
+
+  it('gives pods a service-account token that in-cluster clients can use', async () => {
+    k('create', 'role', 'pod-reader', '--verb=get,list', '--resource=pods');
+    k('create', 'rolebinding', 'pod-reader', '--role=pod-reader', '--serviceaccount=default:default');
+    expect(
+      k(
+        'run',
+        'whoami',
+        '--image=localhost/frankenetes/kubectl:v1.37.2',
+        '--restart=Never',
+        '--',
+        'kubectl',
+        'get',
+        'pod',
+        'whoami',
+        '-o',
+        'jsonpath={.metadata.name}/{.spec.nodeName}',
+      ).code,
+    ).toBe(0);
+    await waitPhase('whoami', 'Succeeded');
+    expect(k('logs', 'whoami').stdout).toBe(`whoami/${CLUSTER}-node`);
+  });
+
+  it('runs a Job to completion and shows its logs', async () => {
+    expect(
+      k('create', 'job', 'hello', `--image=${IMAGE}`, '--', 'sh', '-c', 'echo job says hello; sleep 1').code,
+    ).toBe(0);
+    await eventually(() => expect(json('get', 'job', 'hello').status.succeeded).toBe(1), {
+      timeoutMs: 90_000,
+    });
+    expect(k('logs', 'job/hello').stdout).toContain('job says hello');
+  });
+
+  it('fails a pod whose container exits 1 under restartPolicy Never, with the exit code', async () => {
+    expect(k('run', 'fails', `--image=${IMAGE}`, '--restart=Never', '--', 'sh', '-c', 'exit 1').code).toBe(0);
+    const pod = await waitPhase('fails', 'Failed');
+    expect(pod.status.containerStatuses[0].state.terminated.exitCode).toBe(1);
+  });
+
+  it('fails a hostPath pod with a clear message and an event', async () => {
+    apply({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'hostpath' },
+      spec: {
+        containers: [{ name: 'c', image: IMAGE, volumeMounts: [{ name: 'h', mountPath: '/h' }] }],
+        volumes: [{ name: 'h', hostPath: { path: '/etc' } }],
+      },
+    });
+    const pod = await waitPhase('hostpath', 'Failed');
+    expect(pod.status.message).toMatch(/hostPath volume "h" is not supported by Frankenetes nodes/);
+    await eventually(() =>
+      expect(k('get', 'events', '--field-selector', 'involvedObject.name=hostpath').stdout).toMatch(
+        /not supported/,
+      ),
+    );
+    expect(await podGroups()).not.toContain('hostpath');
+  });
+});
+
+describe('crash safety', () => {
+  it('converges after the agent is stopped and restarted: no orphan, no duplicate', async () => {
+    expect(k('create', 'deployment', 'steady', `--image=${IMAGE}`, '--replicas=3').code).toBe(0);
+    await eventually(() => expect(json('get', 'deployment', 'steady').status.availableReplicas).toBe(3), {
+      timeoutMs: 60_000,
+    });
+    const agent = docker.getContainer(`${CLUSTER}-control-plane_frankenetes-agent`);
+    await agent.stop({ t: 0 });
+    // While the agent is down: one pod deleted (its group becomes an orphan), one pod added.
+    const victim = json('get', 'pods', '-l', 'app=steady').items[0].metadata.name;
+    expect(k('delete', 'pod', victim, '--wait=false').code).toBe(0);
+    expect(k('run', 'while-down', `--image=${IMAGE}`).code).toBe(0);
+    await agent.start();
+    await waitRunningReady('while-down');
+    await eventually(
+      async () => {
+        const pods = json('get', 'pods', '-l', 'app=steady').items.map(
+          (p: { metadata: { name: string } }) => p.metadata.name,
+        );
+        expect(pods).toHaveLength(3);
+        expect(pods).not.toContain(victim);
+        const groups = (await podGroups()).filter((p) => p.startsWith('steady-'));
+        expect(groups).toEqual([...pods].sort());
+      },
+      { timeoutMs: 90_000, intervalMs: 1000 },
+    );
+    const all = (await engineResources(CLUSTER)).containers.filter(
+      (c) => c.Labels['frankenetes.pod'] === 'while-down',
+    );
+    expect(all.filter((c) => c.Labels['frankenetes.kind'] === 'infra')).toHaveLength(1);
+  });
+});
