@@ -1,4 +1,4 @@
-import type { ContainerGroup } from '@azure/arm-containerinstance';
+import type { ContainerGroup, ContainerProbe } from '@azure/arm-containerinstance';
 import {
   CoreV1Api,
   PatchStrategy,
@@ -22,6 +22,7 @@ import {
 } from '../core/pods.js';
 import type { AgentConfig } from './config.js';
 import { statusOf } from './kube.js';
+import { ProbeManager, applyReadiness, runProbe } from './probes.js';
 
 const RESYNC_MS = 5_000;
 const MAX_PARALLEL = 8;
@@ -46,6 +47,14 @@ export class PodController {
   private active = 0;
   private stopped = false;
   private stops: (() => void)[] = [];
+  private readonly podIPs = new Map<string, string | undefined>();
+  /** The engine runs no probes: the agent does, from inside the cluster network. */
+  private readonly probes = new ProbeManager({
+    run: (key, container, probe) => this.probe(key, container, probe),
+    onChange: (key) => this.schedule(key),
+    onLivenessFailure: (key, container) => void this.restartContainer(key, container),
+    onError: (key, container, error) => this.log(`probe ${key} ${container}: ${(error as Error).message}`),
+  });
 
   constructor(
     private readonly kc: KubeConfig,
@@ -79,6 +88,7 @@ export class PodController {
 
   stop(): void {
     this.stopped = true;
+    this.probes.stop();
     for (const stop of this.stops) stop();
   }
 
@@ -105,9 +115,10 @@ export class PodController {
         try {
           const list = await this.core.listPodForAllNamespaces({ fieldSelector: this.fieldSelector });
           const seen = new Set(list.items.map(keyOf));
-          for (const key of [...this.pods.keys()])
-            if (!seen.has(key)) (this.pods.delete(key), this.schedule(key));
-          for (const pod of list.items) (this.pods.set(keyOf(pod), pod), this.schedule(keyOf(pod)));
+          const gone = [...this.pods.keys()].filter((key) => !seen.has(key));
+          for (const key of gone) this.pods.delete(key);
+          for (const pod of list.items) this.pods.set(keyOf(pod), pod);
+          for (const key of [...gone, ...seen]) this.schedule(key);
           this.watch(list.metadata?.resourceVersion);
         } catch (error) {
           this.log(`pod list failed: ${(error as Error).message}`);
@@ -164,6 +175,7 @@ export class PodController {
 
   private async reconcile(key: string): Promise<void> {
     const pod = this.pods.get(key);
+    if (!pod || pod.metadata?.deletionTimestamp) this.probes.forget(key);
     if (!pod) {
       const [namespace = '', name = ''] = key.split('/');
       await this.backend.delete(podGroupName(this.config.cluster, namespace, name), {
@@ -184,7 +196,56 @@ export class PodController {
       group = await this.create(pod);
       if (!group) return;
     }
-    await this.writeStatus(pod, podStatusFromGroup(pod, group, new Date()));
+    if (group) {
+      this.podIPs.set(key, group.ipAddress?.ip || undefined);
+      this.probes.sync(key, group);
+    } else {
+      this.probes.forget(key);
+      this.podIPs.delete(key);
+    }
+    const now = new Date();
+    const status = podStatusFromGroup(pod, group, now);
+    await this.writeStatus(
+      pod,
+      applyReadiness(status, (c) => this.probes.readiness(key, c), now, pod.status),
+    );
+  }
+
+  private async probe(key: string, container: string, probe: ContainerProbe): Promise<boolean> {
+    const pod = this.pods.get(key);
+    if (!pod) throw new Error('pod gone');
+    const group = this.groupName(pod);
+    return runProbe(probe, {
+      podIP: this.podIPs.get(key),
+      timeoutMs: 1000,
+      userAgent: `kube-probe/${this.config.kubernetesVersion.split('.').slice(0, 2).join('.')}`,
+      exec: async (command) => {
+        const session = await this.backend.exec(group, container, { command, stdin: false, tty: false });
+        session.stdout.resume();
+        session.stderr?.resume();
+        return session.exitCode();
+      },
+    });
+  }
+
+  /** A failed liveness probe: the container is restarted, as the kubelet does. */
+  private async restartContainer(key: string, container: string): Promise<void> {
+    const pod = this.pods.get(key);
+    if (!pod) return;
+    await this.event(pod, 'Warning', 'Unhealthy', 'Liveness probe failed', container);
+    await this.event(
+      pod,
+      'Normal',
+      'Killing',
+      `Container ${container} failed liveness probe, will be restarted`,
+      container,
+    );
+    await this.backend
+      .restartContainer(this.groupName(pod), container, {
+        gracePeriodSeconds: pod.spec?.terminationGracePeriodSeconds ?? 30,
+      })
+      .catch((error) => this.log(`restart ${key} ${container}: ${(error as Error).message}`));
+    this.schedule(key);
   }
 
   private async create(pod: V1Pod): Promise<ContainerGroup | undefined> {

@@ -60,6 +60,11 @@ export interface ContainerGroupBackend {
   /** Deletes a group and everything it owns; absent groups are fine. */
   delete(name: string, options?: { gracePeriodSeconds?: number }): Promise<void>;
   start(name: string): Promise<void>;
+  /**
+   * Restarts one container (a failed liveness probe): SIGTERM, the grace period, SIGKILL, then start
+   * again unless the group's restart policy is Never. Its restart count goes up by one.
+   */
+  restartContainer(name: string, container: string, options?: { gracePeriodSeconds?: number }): Promise<void>;
   stop(name: string): Promise<void>;
   logs(name: string, container: string, options?: LogOptions): Promise<Readable>;
   exec(name: string, container: string, options: ExecOptions): Promise<ExecSession>;

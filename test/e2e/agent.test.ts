@@ -295,6 +295,60 @@ describe('workloads', () => {
   });
 });
 
+describe('probes', () => {
+  it('runs readiness (exec, httpGet) and liveness probes', async () => {
+    apply({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'probed' },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        containers: [
+          {
+            name: 'web',
+            image: IMAGE,
+            ports: [{ name: 'http', containerPort: 80 }],
+            readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 1 },
+          },
+          {
+            name: 'gated',
+            image: IMAGE,
+            command: ['sh', '-c', 'touch /tmp/alive; while :; do sleep 1; done'],
+            readinessProbe: { exec: { command: ['test', '-f', '/tmp/ready'] }, periodSeconds: 1 },
+            livenessProbe: {
+              exec: { command: ['test', '-f', '/tmp/alive'] },
+              periodSeconds: 1,
+              failureThreshold: 2,
+            },
+          },
+        ],
+      },
+    });
+    const ready = (name: string) =>
+      json('get', 'pod', 'probed').status.containerStatuses.find((c: { name: string }) => c.name === name)
+        .ready;
+    await eventually(() => expect(ready('web')).toBe(true));
+    expect(ready('gated')).toBe(false);
+    expect(
+      json('get', 'pod', 'probed').status.conditions.find((c: { type: string }) => c.type === 'Ready').status,
+    ).toBe('False');
+    k('exec', 'probed', '-c', 'gated', '--', 'touch', '/tmp/ready');
+    await eventually(() => expect(ready('gated')).toBe(true), { timeoutMs: 15_000 });
+    k('exec', 'probed', '-c', 'gated', '--', 'rm', '/tmp/alive');
+    await eventually(
+      () => {
+        const status = json('get', 'pod', 'probed').status.containerStatuses.find(
+          (c: { name: string }) => c.name === 'gated',
+        );
+        expect(status.restartCount).toBeGreaterThanOrEqual(1);
+        expect(status.state.running).toBeDefined();
+      },
+      { timeoutMs: 30_000 },
+    );
+    k('delete', 'pod', 'probed');
+  });
+});
+
 describe('crash safety', () => {
   it('converges after the agent is stopped and restarted: no orphan, no duplicate', async () => {
     expect(k('create', 'deployment', 'steady', `--image=${IMAGE}`, '--replicas=3').code).toBe(0);

@@ -109,7 +109,10 @@ function toDate(value: string | undefined): Date | undefined {
 }
 
 /** ACI's per-container state from an engine's container inspection. */
-function containerState(info: Docker.ContainerInspectInfo): ContainerPropertiesInstanceView {
+function containerState(
+  info: Docker.ContainerInspectInfo,
+  extraRestarts = 0,
+): ContainerPropertiesInstanceView {
   const s = info.State;
   let currentState: ContainerState;
   if (s.Running || s.Restarting) {
@@ -129,7 +132,7 @@ function containerState(info: Docker.ContainerInspectInfo): ContainerPropertiesI
   } else {
     currentState = { state: 'Waiting', detailStatus: s.Error || 'Created' };
   }
-  return { restartCount: info.RestartCount ?? 0, currentState, events: [] };
+  return { restartCount: (info.RestartCount ?? 0) + extraRestarts, currentState, events: [] };
 }
 
 /**
@@ -143,6 +146,8 @@ export class DockerBackend implements ContainerGroupBackend {
   private readonly docker: Docker;
   private readonly domain: string;
   private readonly pauseImage: string;
+  /** Restarts made by restartContainer, which the engine's own RestartCount does not count. */
+  private readonly manualRestarts = new Map<string, number>();
 
   constructor(options: DockerBackendOptions = {}) {
     this.socketPath = options.socketPath ?? defaultEngineSocket();
@@ -387,7 +392,7 @@ export class DockerBackend implements ContainerGroupBackend {
     const view = (c: AnyContainer): ContainerPropertiesInstanceView => {
       const info = byName.get(c.name);
       return info
-        ? containerState(info)
+        ? containerState(info, this.manualRestarts.get(info.Id))
         : { restartCount: 0, currentState: { state: 'Waiting', detailStatus: 'Pending' }, events: [] };
     };
     const containers = definition.containers.map((c) => ({ ...c, instanceView: view(c) }));
@@ -462,6 +467,19 @@ export class DockerBackend implements ContainerGroupBackend {
         .filter((m) => m.Labels[LABEL.kind] === 'container' && m.State !== 'running' && m.State !== 'exited')
         .map((m) => ignoreMissing(this.docker.getContainer(m.Id).start())),
     );
+  }
+
+  async restartContainer(
+    name: string,
+    container: string,
+    options: { gracePeriodSeconds?: number } = {},
+  ): Promise<void> {
+    const c = await this.member(name, container);
+    const info = await c.inspect();
+    await ignoreMissing(c.stop({ t: options.gracePeriodSeconds ?? 10 }));
+    // A stopped container is "manually stopped" for the engine's restart policy: start it ourselves.
+    if (info.HostConfig.RestartPolicy?.Name !== 'no') await c.start();
+    this.manualRestarts.set(info.Id, (this.manualRestarts.get(info.Id) ?? 0) + 1);
   }
 
   async stop(name: string): Promise<void> {
