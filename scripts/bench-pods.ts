@@ -1,0 +1,109 @@
+// npm run bench:pods — pod start latency on a warm cluster: a Deployment of N pods (default 50);
+// for each pod, the time from its creation (the watch's ADDED event, which also bounds the
+// second-granular creationTimestamp) to Ready, observed through the same watch. Several runs; the
+// last line gives the median over runs of each run's p50 and p99.
+import { AppsV1Api, KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PODS = Number(process.env.BENCH_PODS ?? 50);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const CLUSTER = 'bench-pods';
+const ROOT = join(import.meta.dirname, '..');
+const state = mkdtempSync(join(tmpdir(), 'frankenetes-bench-pods-'));
+const env = { ...process.env, FRANKENETES_STATE_DIR: state };
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] as number;
+};
+const median = (xs: number[]) => quantile(xs, 0.5);
+
+function cli(...args: string[]): string {
+  const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'index.js'), ...args], { env, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`frankenetes ${args.join(' ')} failed: ${run.stderr}`);
+  return run.stdout.trim();
+}
+
+function deployment(name: string, replicas: number) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          terminationGracePeriodSeconds: 0,
+          containers: [{ name: 'web', image: 'localhost/frankenetes/testweb:1' }],
+        },
+      },
+    },
+  };
+}
+
+const isReady = (pod: V1Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+
+/** Creates the deployment and returns each pod's creation → Ready latency in seconds. */
+async function measure(kc: KubeConfig, name: string, replicas: number): Promise<number[]> {
+  const created = new Map<string, number>();
+  const latencies = new Map<string, number>();
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const watch = await new Watch(kc).watch(
+    '/api/v1/namespaces/default/pods',
+    { labelSelector: `app=${name}` },
+    (phase, pod: V1Pod) => {
+      const uid = pod.metadata?.uid ?? '';
+      const now = performance.now();
+      if (!created.has(uid)) created.set(uid, now);
+      if (phase !== 'DELETED' && isReady(pod) && !latencies.has(uid)) {
+        latencies.set(uid, (now - (created.get(uid) ?? now)) / 1000);
+        if (latencies.size === replicas) finish();
+      }
+    },
+    () => undefined,
+  );
+  const apps = kc.makeApiClient(AppsV1Api);
+  await apps.createNamespacedDeployment({ namespace: 'default', body: deployment(name, replicas) });
+  const timeout = setTimeout(finish, 600_000);
+  await done;
+  clearTimeout(timeout);
+  watch.abort();
+  await apps.deleteNamespacedDeployment({ name, namespace: 'default' });
+  if (latencies.size < replicas) throw new Error(`only ${latencies.size}/${replicas} pods became Ready`);
+  return [...latencies.values()];
+}
+
+async function waitNoPods(kc: KubeConfig) {
+  const { CoreV1Api } = await import('@kubernetes/client-node');
+  const core = kc.makeApiClient(CoreV1Api);
+  while ((await core.listNamespacedPod({ namespace: 'default' })).items.length) {
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+try {
+  spawnSync(process.execPath, [join(ROOT, 'dist', 'index.js'), 'down', '--name', CLUSTER], { env });
+  const kc = new KubeConfig();
+  kc.loadFromFile(cli('up', '--name', CLUSTER));
+  await measure(kc, 'warmup', 5);
+  await waitNoPods(kc);
+  const p50s: number[] = [];
+  const p99s: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const latencies = await measure(kc, `bench-${i}`, PODS);
+    p50s.push(quantile(latencies, 0.5));
+    p99s.push(quantile(latencies, 0.99));
+    console.log(`run ${i + 1}: n=${latencies.length} p50=${p50s[i]?.toFixed(2)}s p99=${p99s[i]?.toFixed(2)}s`);
+    await waitNoPods(kc);
+  }
+  console.log(`pod-start n=${PODS} p50=${median(p50s).toFixed(2)} p99=${median(p99s).toFixed(2)}`);
+} finally {
+  spawnSync(process.execPath, [join(ROOT, 'dist', 'index.js'), 'down', '--name', CLUSTER], { env });
+  rmSync(state, { recursive: true, force: true });
+}
