@@ -22,7 +22,10 @@ const quantile = (xs: number[], q: number) => {
 const median = (xs: number[]) => quantile(xs, 0.5);
 
 function cli(...args: string[]): string {
-  const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'index.js'), ...args], { env, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'index.js'), ...args], {
+    env,
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`frankenetes ${args.join(' ')} failed: ${run.stderr}`);
   return run.stdout.trim();
 }
@@ -46,7 +49,8 @@ function deployment(name: string, replicas: number) {
   };
 }
 
-const isReady = (pod: V1Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+const isReady = (pod: V1Pod) =>
+  pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 
 /** Creates the deployment and returns each pod's creation → Ready latency in seconds. */
 async function measure(kc: KubeConfig, name: string, replicas: number): Promise<number[]> {
@@ -99,7 +103,9 @@ try {
     const latencies = await measure(kc, `bench-${i}`, PODS);
     p50s.push(quantile(latencies, 0.5));
     p99s.push(quantile(latencies, 0.99));
-    console.log(`run ${i + 1}: n=${latencies.length} p50=${p50s[i]?.toFixed(2)}s p99=${p99s[i]?.toFixed(2)}s`);
+    console.log(
+      `run ${i + 1}: n=${latencies.length} p50=${p50s[i]?.toFixed(2)}s p99=${p99s[i]?.toFixed(2)}s`,
+    );
     await waitNoPods(kc);
   }
   console.log(`pod-start n=${PODS} p50=${median(p50s).toFixed(2)} p99=${median(p99s).toFixed(2)}`);

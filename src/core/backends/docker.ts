@@ -265,12 +265,14 @@ export class DockerBackend implements ContainerGroupBackend {
     const cluster = this.clusterOf(group);
     await this.ensureNetwork(cluster);
     const volumes = group.volumes ?? [];
-    for (const v of volumes) {
-      await this.docker.createVolume({
-        Name: this.volumeName(group.name, v.name),
-        Labels: this.labels(group, { [LABEL.kind]: 'volume' }),
-      });
-    }
+    await Promise.all(
+      volumes.map((v) =>
+        this.docker.createVolume({
+          Name: this.volumeName(group.name, v.name),
+          Labels: this.labels(group, { [LABEL.kind]: 'volume' }),
+        }),
+      ),
+    );
     const exposed: Record<string, object> = {};
     const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
     for (const p of group.ipAddress?.ports ?? []) {
@@ -311,9 +313,9 @@ export class DockerBackend implements ContainerGroupBackend {
       const result = (await c.wait()) as { StatusCode: number };
       if (result.StatusCode !== 0) return; // the group reports the failed init container; nothing else starts
     }
-    const members = [];
-    for (const container of group.containers)
-      members.push(await this.createMember(group, infra.id, container, 'container'));
+    const members = await Promise.all(
+      group.containers.map((container) => this.createMember(group, infra.id, container, 'container')),
+    );
     await Promise.all(members.map((m) => m.start()));
   }
 
