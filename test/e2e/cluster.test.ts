@@ -54,8 +54,12 @@ function reachable(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** The control plane's containers (pod groups come and go with workloads). */
 async function containerIds(cluster: string): Promise<string[]> {
-  return (await engineResources(cluster)).containers.map((c) => c.Id).sort();
+  return (await engineResources(cluster)).containers
+    .filter((c) => c.Labels['frankenetes.role'] === 'control-plane')
+    .map((c) => c.Id)
+    .sort();
 }
 
 function expectOneErrorLine(run: { code: number; stdout: string; stderr: string }, pattern: RegExp) {
@@ -93,7 +97,7 @@ describe('frankenetes up', () => {
     expect(whoami.status.userInfo.username).toBe('frankenetes-admin');
   });
 
-  it('runs controllers and the scheduler: a deployment gets a ReplicaSet and Pending pods', async () => {
+  it('runs controllers and the scheduler: a deployment gets a ReplicaSet and pods bound to the node', async () => {
     expect(
       kubectl(kubeconfigA, [
         'create',
@@ -108,7 +112,8 @@ describe('frankenetes up', () => {
       expect(rs.items).toHaveLength(1);
       const pods = JSON.parse(kubectl(kubeconfigA, ['get', 'pods', '-l', 'app=web', '-o', 'json']).stdout);
       expect(pods.items).toHaveLength(2);
-      for (const p of pods.items) expect(p.status.phase).toBe('Pending');
+      // The ReplicaSet controller made them, the scheduler bound them to the cluster's only node.
+      for (const p of pods.items) expect(p.spec.nodeName).toBe(`${A}-node`);
     });
     kubectl(kubeconfigA, ['delete', 'deployment', 'web']);
   });
@@ -126,7 +131,9 @@ describe('frankenetes up', () => {
       await docker.listContainers({
         filters: { label: [`frankenetes.cluster=${A}`, 'frankenetes.kind=infra'] },
       })
-    )[0];
+    ).find(
+      (c) => c.Labels['frankenetes.role'] === 'control-plane' && c.Labels['frankenetes.kind'] === 'infra',
+    );
     const ip = Object.values(group?.NetworkSettings.Networks ?? {})[0]?.IPAddress;
     expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     const { server } = kubeconfigOf(A);
@@ -200,20 +207,23 @@ describe('frankenetes up', () => {
     expect(again.code).toBe(0);
     expect(kubectl(again.stdout.trim(), ['get', '--raw', '/readyz']).stdout).toBe('ok');
     const running = (await engineResources(name)).containers.filter((c) => c.State === 'running');
-    expect(running).toHaveLength(5); // infra + etcd + apiserver + controller-manager + scheduler
+    expect(running).toHaveLength(6); // infra + etcd + apiserver + controller-manager + scheduler + agent
     expect(cli(['down', '--name', name], env).code).toBe(0);
     await expectNothingOf(name);
   });
 
   it('reports status per container group and container', () => {
     const status = JSON.parse(cli(['status', '--name', A, '--json'], env).stdout);
-    const group = status.groups[0];
+    const group = status.groups.find(
+      (g: { tags: Record<string, string> }) => g.tags['frankenetes.role'] === 'control-plane',
+    );
     expect(group.instanceView.state).toBe('Running');
     expect(group.containers.map((c: { name: string }) => c.name)).toEqual([
       'etcd',
       'kube-apiserver',
       'kube-controller-manager',
       'kube-scheduler',
+      'frankenetes-agent',
     ]);
     // Secrets never leave the state store through status output.
     expect(JSON.stringify(status)).not.toContain('PRIVATE KEY');
