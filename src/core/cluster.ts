@@ -1,5 +1,5 @@
 import type { ContainerGroup } from '@azure/arm-containerinstance';
-import { BackendError, type ContainerGroupBackend } from './backend.js';
+import type { ContainerGroupBackend } from './backend.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { API_SERVER_PORT, TAG, clusterDnsName, controlPlaneGroupName } from './names.js';
 import { planCluster, type ClusterPlan, type PlannedGroup } from './plan.js';
@@ -155,5 +155,3 @@ export async function adminKubeconfig(spec: ClusterSpec, deps: ClusterDeps): Pro
     tlsServerName: clusterDnsName(spec),
   });
 }
-
-export { BackendError };
