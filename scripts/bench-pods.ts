@@ -110,6 +110,10 @@ try {
   }
   console.log(`pod-start n=${PODS} p50=${median(p50s).toFixed(2)} p99=${median(p99s).toFixed(2)}`);
 } finally {
-  spawnSync(process.execPath, [join(ROOT, 'dist', 'index.js'), 'down', '--name', CLUSTER], { env });
+  const down = spawnSync(process.execPath, [join(ROOT, 'dist', 'index.js'), 'down', '--name', CLUSTER], {
+    env,
+    encoding: 'utf8',
+  });
+  if (down.status !== 0) console.error(`cleanup failed: ${down.stderr}`);
   rmSync(state, { recursive: true, force: true });
 }

@@ -24,7 +24,8 @@ import type { AgentConfig } from './config.js';
 import { statusOf } from './kube.js';
 import { ProbeManager, applyReadiness, runProbe } from './probes.js';
 
-const RESYNC_MS = 5_000;
+// Engine events drive most updates; the resync only catches what they missed (each pass inspects every group).
+const RESYNC_MS = 30_000;
 const MAX_PARALLEL = 8;
 
 const keyOf = (pod: V1Pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
