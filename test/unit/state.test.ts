@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ClusterPki } from '../../src/core/pki.js';
 import { SpecError, parseClusterSpec } from '../../src/core/spec.js';
 import {
   LocalStateStore,
@@ -13,6 +12,7 @@ import {
   writePki,
   writeSpec,
 } from '../../src/core/state.js';
+import { fakePki } from './fake-pki.js';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
@@ -29,32 +29,6 @@ beforeEach(() => {
 afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
-
-function fakePki(): ClusterPki {
-  const pair = (name: string) => ({
-    cert: `-----BEGIN CERTIFICATE-----\n${name}\n-----END CERTIFICATE-----\n`,
-    key: `-----BEGIN PRIVATE KEY-----\n${name}\n-----END PRIVATE KEY-----\n`,
-  });
-  return {
-    ca: pair('ca'),
-    etcdCa: pair('etcd-ca'),
-    frontProxyCa: pair('front-proxy-ca'),
-    apiserver: pair('apiserver'),
-    apiserverEtcdClient: pair('apiserver-etcd-client'),
-    apiserverKubeletClient: pair('apiserver-kubelet-client'),
-    frontProxyClient: pair('front-proxy-client'),
-    etcdServer: pair('etcd-server'),
-    etcdPeer: pair('etcd-peer'),
-    controllerManager: pair('controller-manager'),
-    scheduler: pair('scheduler'),
-    node: pair('node'),
-    nodeServing: pair('node-serving'),
-    serviceAccount: {
-      publicKey: '-----BEGIN PUBLIC KEY-----\nsa\n-----END PUBLIC KEY-----\n',
-      privateKey: '-----BEGIN PRIVATE KEY-----\nsa\n-----END PRIVATE KEY-----\n',
-    },
-  };
-}
 
 describe('LocalStateStore', () => {
   it('stores and returns strings and binary data', async () => {
