@@ -381,3 +381,21 @@ describe('crash safety', () => {
     expect(all.filter((c) => c.Labels['frankenetes.kind'] === 'infra')).toHaveLength(1);
   });
 });
+
+describe('down', () => {
+  it('removes a cluster with pods still running and being deleted: nothing is left', async () => {
+    expect(k('create', 'deployment', 'last', `--image=${IMAGE}`, '--replicas=5').code).toBe(0);
+    await eventually(() => expect(json('get', 'deployment', 'last').status.availableReplicas).toBe(5), {
+      timeoutMs: 60_000,
+    });
+    // The agent deletes these pods' groups while `down` purges the same groups.
+    k('delete', 'deployment', 'last', '--wait=false');
+    const down = cli(['down', '--name', CLUSTER], env);
+    expect(down.stderr).not.toContain('error');
+    expect(down.code).toBe(0);
+    const left = await engineResources(CLUSTER);
+    expect(left.containers.map((c) => c.Names[0])).toEqual([]);
+    expect(left.volumes.map((v) => v.Name)).toEqual([]);
+    expect(left.networks.map((n) => n.Name)).toEqual([]);
+  });
+});

@@ -66,11 +66,22 @@ function errorText(error: unknown): string {
   return (e.json?.message ?? e.message ?? String(error)).replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * Treats "already gone" as success: 404, 304 (already stopped), and Podman's 500 "no such …" when
+ * something else (the agent deleting a pod's group) removed the object between list and remove.
+ */
 async function ignoreMissing<T>(promise: Promise<T>): Promise<T | undefined> {
   try {
     return await promise;
   } catch (error) {
-    if (errorStatus(error) === 404 || errorStatus(error) === 304) return undefined;
+    const status = errorStatus(error);
+    if (status === 404 || status === 304) return undefined;
+    if (
+      status === 500 &&
+      /no such (container|volume|network)|not found in database/i.test(errorText(error))
+    ) {
+      return undefined;
+    }
     throw error;
   }
 }
