@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { API_SERVER_PORT, KUBELET_PORT } from '../core/names.js';
+import { AGENT_DIR, API_SERVER_PORT, KUBELET_PORT } from '../core/names.js';
 import { DEFAULT_NODE_CAPACITY, type NodeCapacity } from '../core/node.js';
 
 /** Everything the agent needs, from its environment (set by the plan) and its secret volume. */
@@ -25,8 +25,6 @@ export interface AgentConfig {
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
-
-export const AGENT_DIR = '/etc/frankenetes/agent';
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AgentConfig {
   const required = (key: string): string => {

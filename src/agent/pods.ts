@@ -436,11 +436,6 @@ export class PodController {
       );
     });
   }
-
-  /** The pod bound to this node with the given namespace and name, for the kubelet API. */
-  podFor(namespace: string, name: string): V1Pod | undefined {
-    return this.pods.get(`${namespace}/${name}`);
-  }
 }
 
 /** The projected token's requested lifetime (the API server extends the kubelet default of 3607 s). */

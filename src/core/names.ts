@@ -18,6 +18,8 @@ export const API_SERVER_PORT = 6443;
 export const KUBELET_PORT = 10250;
 export const CLUSTER_DOMAIN = 'cluster.local';
 /** The agent (virtual kubelet) image, built from this repository by scripts/build-images.sh. */
+/** Where the agent's credentials and kubelet serving certificate are mounted. */
+export const AGENT_DIR = '/etc/frankenetes/agent';
 export const AGENT_IMAGE = 'localhost/frankenetes/agent:0.1.0';
 
 /** The DNS name clients use for the API server: ACI's FQDN in the cloud, an engine network alias locally. */

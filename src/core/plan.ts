@@ -2,6 +2,7 @@ import type { Container, ContainerGroup, Volume, VolumeMount } from '@azure/arm-
 import { stringify } from 'yaml';
 import { renderKubeconfig } from './kubeconfig.js';
 import {
+  AGENT_DIR,
   AGENT_IMAGE,
   API_SERVER_PORT,
   SERVICE_CIDR,
@@ -245,8 +246,6 @@ function schedulerContainer(spec: ClusterSpec): Container {
     volumeMounts: [mount('scheduler', dir)],
   };
 }
-
-const AGENT_DIR = '/etc/frankenetes/agent';
 
 /** The virtual kubelet: registers the node and runs its pods as container groups. */
 function agentContainer(spec: ClusterSpec): Container {

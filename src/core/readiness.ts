@@ -21,9 +21,10 @@ export async function controlPlaneProblem(kc: KubeConfig): Promise<string | unde
   } catch (error) {
     return `API server not answering (${(error as Error).message})`;
   }
+  const core = kc.makeApiClient(CoreV1Api);
   try {
     // The API server probes both on localhost: they share its network namespace.
-    const statuses = await kc.makeApiClient(CoreV1Api).listComponentStatus();
+    const statuses = await core.listComponentStatus();
     const unhealthy = statuses.items
       .filter((s) => !s.conditions?.some((c) => c.type === 'Healthy' && c.status === 'True'))
       .map((s) => s.metadata?.name ?? '?');
@@ -33,7 +34,7 @@ export async function controlPlaneProblem(kc: KubeConfig): Promise<string | unde
   }
   try {
     // Pods cannot be created before the controller-manager has made the default service account.
-    await kc.makeApiClient(CoreV1Api).readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
+    await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
   } catch {
     return 'waiting for the default service account';
   }
