@@ -2,6 +2,13 @@
 // for each pod, the time from its creation (the watch's ADDED event, which also bounds the
 // second-granular creationTimestamp) to Ready, observed through the same watch. Several runs; the
 // last line gives the median over runs of each run's p50 and p99.
+//
+// Baseline, measured before each run on the same engine: the engine floor, i.e. the same N
+// containers started straight through the engine API (8 at a time, each on the cluster network,
+// no Kubernetes and no agent), timed from the burst's start to each container's start.
+import Docker from 'dockerode';
+import { defaultEngineSocket } from '../src/core/backends/docker.js';
+import { DEFAULT_STANDBY_SANDBOXES } from '../src/agent/config.js';
 import { AppsV1Api, KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -49,12 +56,51 @@ function deployment(name: string, replicas: number) {
   };
 }
 
+/** Start latencies of N bare containers started through the engine, 8 at a time. */
+async function engineFloor(docker: Docker, n: number): Promise<number[]> {
+  const labels = { 'frankenetes.managed': 'true', 'frankenetes.cluster': CLUSTER };
+  const begin = performance.now();
+  const latencies: number[] = [];
+  const made: Docker.Container[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < n; i = next++) {
+      const c = await docker.createContainer({
+        name: `${CLUSTER}-floor-${i}`,
+        Image: 'localhost/frankenetes/testweb:1',
+        Labels: labels,
+        HostConfig: { NetworkMode: `frankenetes-${CLUSTER}` },
+      });
+      made.push(c);
+      await c.start();
+      latencies.push((performance.now() - begin) / 1000);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: 8 }, worker));
+  } finally {
+    await Promise.all(made.map((c) => c.remove({ force: true }).catch(() => undefined)));
+  }
+  return latencies;
+}
+
+/** Waits until the agent's standby sandboxes are all back (a warm node), or 120 s. */
+async function waitStandby(docker: Docker) {
+  const size = Number(process.env.FRANKENETES_STANDBY_SANDBOXES ?? DEFAULT_STANDBY_SANDBOXES);
+  for (let i = 0; i < 240; i++) {
+    const sandboxes = await docker.listContainers({ filters: { label: ['frankenetes.kind=standby'] } });
+    if (sandboxes.filter((c) => c.Labels['frankenetes.cluster'] === CLUSTER).length >= size) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 const isReady = (pod: V1Pod) =>
   pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 
 /** Creates the deployment and returns each pod's creation → Ready latency in seconds. */
 async function measure(kc: KubeConfig, name: string, replicas: number): Promise<number[]> {
   const created = new Map<string, number>();
+  const scheduled = new Map<string, number>();
   const latencies = new Map<string, number>();
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));
@@ -65,6 +111,7 @@ async function measure(kc: KubeConfig, name: string, replicas: number): Promise<
       const uid = pod.metadata?.uid ?? '';
       const now = performance.now();
       if (!created.has(uid)) created.set(uid, now);
+      if (pod.spec?.nodeName && !scheduled.has(uid)) scheduled.set(uid, now);
       if (phase !== 'DELETED' && isReady(pod) && !latencies.has(uid)) {
         latencies.set(uid, (now - (created.get(uid) ?? now)) / 1000);
         if (latencies.size === replicas) finish();
@@ -80,6 +127,15 @@ async function measure(kc: KubeConfig, name: string, replicas: number): Promise<
   watch.abort();
   await apps.deleteNamespacedDeployment({ name, namespace: 'default' });
   if (latencies.size < replicas) throw new Error(`only ${latencies.size}/${replicas} pods became Ready`);
+  // Where the time goes: scheduling (API server + scheduler) versus the node (agent + engine).
+  const uids = [...latencies.keys()];
+  const start = (uid: string) => created.get(uid) ?? 0;
+  const bind = uids.map((uid) => ((scheduled.get(uid) ?? start(uid)) - start(uid)) / 1000);
+  const node = uids.map((uid, i) => (latencies.get(uid) ?? 0) - (bind[i] ?? 0));
+  console.log(
+    `  scheduling p50=${quantile(bind, 0.5).toFixed(2)} p99=${quantile(bind, 0.99).toFixed(2)}; ` +
+      `node p50=${quantile(node, 0.5).toFixed(2)} p99=${quantile(node, 0.99).toFixed(2)}`,
+  );
   return [...latencies.values()];
 }
 
@@ -95,19 +151,27 @@ try {
   spawnSync(process.execPath, [join(ROOT, 'dist', 'index.js'), 'down', '--name', CLUSTER], { env });
   const kc = new KubeConfig();
   kc.loadFromFile(cli('up', '--name', CLUSTER));
+  const docker = new Docker({ socketPath: defaultEngineSocket() });
   await measure(kc, 'warmup', 5);
   await waitNoPods(kc);
   const p50s: number[] = [];
   const p99s: number[] = [];
+  const floors: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    const floor = await engineFloor(docker, PODS);
+    floors.push(quantile(floor, 0.5));
+    await waitStandby(docker);
     const latencies = await measure(kc, `bench-${i}`, PODS);
     p50s.push(quantile(latencies, 0.5));
     p99s.push(quantile(latencies, 0.99));
     console.log(
-      `run ${i + 1}: n=${latencies.length} p50=${p50s[i]?.toFixed(2)}s p99=${p99s[i]?.toFixed(2)}s`,
+      `run ${i + 1}: n=${latencies.length} p50=${p50s[i]?.toFixed(2)}s p99=${p99s[i]?.toFixed(2)}s ` +
+        `(engine floor p50=${floors[i]?.toFixed(2)}s p99=${quantile(floor, 0.99).toFixed(2)}s)`,
     );
     await waitNoPods(kc);
   }
+  const ratio = median(p50s) / median(floors);
+  console.log(`engine-floor n=${PODS} p50=${median(floors).toFixed(2)} ratio=${ratio.toFixed(2)}`);
   console.log(`pod-start n=${PODS} p50=${median(p50s).toFixed(2)} p99=${median(p99s).toFixed(2)}`);
 } finally {
   const down = spawnSync(process.execPath, [join(ROOT, 'dist', 'index.js'), 'down', '--name', CLUSTER], {

@@ -20,7 +20,12 @@ export interface AgentConfig {
   /** Container request when a pod gives none. */
   defaults: { cpu: number; memoryInGB: number };
   engineSocket: string;
+  /** Started sandboxes the local engine keeps ready for pods (0: none). */
+  standbySandboxes: number;
 }
+
+/** Enough for a burst of pods on a laptop-sized node; each idle sandbox costs about 2 MB. */
+export const DEFAULT_STANDBY_SANDBOXES = 32;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -56,5 +61,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AgentConfig
       memoryInGB: Number(env.FRANKENETES_POD_DEFAULT_MEMORY_GB ?? 0.1),
     },
     engineSocket: env.FRANKENETES_ENGINE_SOCKET ?? '/var/run/docker.sock',
+    standbySandboxes: Number(env.FRANKENETES_STANDBY_SANDBOXES ?? DEFAULT_STANDBY_SANDBOXES),
   };
 }

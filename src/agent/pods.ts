@@ -26,7 +26,7 @@ import { ProbeManager, applyReadiness, runProbe } from './probes.js';
 
 // Engine events drive most updates; the resync only catches what they missed (each pass inspects every group).
 const RESYNC_MS = 30_000;
-const MAX_PARALLEL = 8;
+const MAX_PARALLEL = 4;
 
 const keyOf = (pod: V1Pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 const isTerminal = (pod: V1Pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
@@ -250,7 +250,9 @@ export class PodController {
   }
 
   private async create(pod: V1Pod): Promise<ContainerGroup | undefined> {
+    const started = performance.now();
     const env = await this.environment(pod);
+    const fetched = performance.now();
     const translation =
       typeof env === 'string'
         ? { ok: false as const, reason: 'CreateContainerConfigError', message: env }
@@ -267,17 +269,17 @@ export class PodController {
     }
     try {
       const group = await this.backend.createOrUpdate(translation.group);
-      for (const c of translation.group.containers) {
-        await this.event(
-          pod,
-          'Normal',
-          'Pulled',
-          `Container image "${c.image}" already present on machine`,
-          c.name,
-        );
-        await this.event(pod, 'Normal', 'Created', `Created container ${c.name}`, c.name);
-        await this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, c.name);
-      }
+      const ms = (from: number, to = performance.now()) => `${Math.round(to - from)} ms`;
+      this.log(`started ${keyOf(pod)}: API ${ms(started, fetched)}, engine ${ms(fetched)}`);
+      // Recorded in the background, in order: the pod's status need not wait for its events.
+      void (async () => {
+        for (const c of translation.group.containers) {
+          const image = `Container image "${c.image}" already present on machine`;
+          await this.event(pod, 'Normal', 'Pulled', image, c.name);
+          await this.event(pod, 'Normal', 'Created', `Created container ${c.name}`, c.name);
+          await this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, c.name);
+        }
+      })();
       return group;
     } catch (error) {
       const message = (error as Error).message;

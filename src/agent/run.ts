@@ -1,4 +1,5 @@
 import { DockerBackend } from '../core/backends/docker.js';
+import { POD_FILES_DIR, POD_FILES_VOLUME, controlPlaneGroupName } from '../core/names.js';
 import type { NodeIdentity } from '../core/node.js';
 import { configFromEnv } from './config.js';
 import { loadKubeConfig } from './kube.js';
@@ -14,7 +15,15 @@ const log = (message: string) => process.stderr.write(`${new Date().toISOString(
 export async function runAgent(): Promise<number> {
   const config = configFromEnv();
   const kc = loadKubeConfig(config.kubeconfigPath);
-  const backend = new DockerBackend({ socketPath: config.engineSocket });
+  const backend = new DockerBackend({
+    socketPath: config.engineSocket,
+    standby: { cluster: config.cluster, size: config.standbySandboxes, log },
+    secretFiles: {
+      group: controlPlaneGroupName(config.cluster),
+      volume: POD_FILES_VOLUME,
+      mountedAt: POD_FILES_DIR,
+    },
+  });
   const id: NodeIdentity = {
     name: config.node,
     cluster: config.cluster,
@@ -38,6 +47,7 @@ export async function runAgent(): Promise<number> {
   log(`node ${config.node} registered`);
   const stopHeartbeat = keepNodeAlive(kc, id, log);
   const pods = new PodController(kc, backend, config, log);
+  await backend.startStandby();
   await pods.start();
   log('watching pods');
   await new Promise<void>((resolve) => {
@@ -46,6 +56,7 @@ export async function runAgent(): Promise<number> {
     process.once('SIGINT', stop);
   });
   stopHeartbeat();
+  backend.stopStandby();
   pods.stop();
   server.close();
   return 0;

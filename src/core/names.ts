@@ -20,6 +20,9 @@ export const CLUSTER_DOMAIN = 'cluster.local';
 /** The agent (virtual kubelet) image, built from this repository by scripts/build-images.sh. */
 /** Where the agent's credentials and kubelet serving certificate are mounted. */
 export const AGENT_DIR = '/etc/frankenetes/agent';
+/** Where the agent writes pods' secret, ConfigMap and token files (a volume of the control-plane group). */
+export const POD_FILES_VOLUME = 'pod-files';
+export const POD_FILES_DIR = '/var/lib/frankenetes/pod-files';
 export const AGENT_IMAGE = 'localhost/frankenetes/agent:0.1.0';
 
 /** The DNS name clients use for the API server: ACI's FQDN in the cloud, an engine network alias locally. */

@@ -3,6 +3,8 @@ import { stringify } from 'yaml';
 import { renderKubeconfig } from './kubeconfig.js';
 import {
   AGENT_DIR,
+  POD_FILES_DIR,
+  POD_FILES_VOLUME,
   AGENT_IMAGE,
   API_SERVER_PORT,
   SERVICE_CIDR,
@@ -263,7 +265,7 @@ function agentContainer(spec: ClusterSpec): Container {
       { name: 'FRANKENETES_AGENT_DIR', value: AGENT_DIR },
     ],
     resources: resources(spec.resources.agent),
-    volumeMounts: [mount('agent', AGENT_DIR)],
+    volumeMounts: [mount('agent', AGENT_DIR), mount(POD_FILES_VOLUME, POD_FILES_DIR, false)],
   };
 }
 
@@ -271,6 +273,7 @@ function controlPlaneVolumes(spec: ClusterSpec, pki: ClusterPki): Volume[] {
   return [
     { name: 'etcd-data', emptyDir: {} },
     { name: 'audit-log', emptyDir: {} },
+    { name: POD_FILES_VOLUME, emptyDir: {} },
     secretVolume('etcd-pki', {
       'ca.crt': pki.etcdCa.cert,
       'server.crt': pki.etcdServer.cert,

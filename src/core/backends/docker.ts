@@ -4,14 +4,15 @@ import type {
   ContainerPropertiesInstanceView,
   ContainerState,
   InitContainerDefinition,
-  Volume,
 } from '@azure/arm-containerinstance';
 import Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { PassThrough, type Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { TAG } from '../names.js';
+import { StandbySandboxes, type StandbyOptions } from './docker-standby.js';
 import type { PlannedGroup } from '../plan.js';
 import {
   BackendError,
@@ -32,8 +33,6 @@ const LABEL = {
 } as const;
 
 const INFRA = 'infra';
-/** Where the infra container mounts every volume of the group, so volumes live as long as the group. */
-const VOLUME_ROOT = '/frankenetes/volumes';
 const ENGINE_SOCKET_IN_CONTAINER = '/var/run/docker.sock';
 
 export interface DockerBackendOptions {
@@ -43,6 +42,15 @@ export interface DockerBackendOptions {
   domain?: string;
   /** Image of the infra container holding each group's network namespace. */
   pauseImage?: string;
+  /** Keep this many started sandboxes ready for the cluster's groups (see StandbySandboxes). */
+  standby?: { cluster: string; size: number; log?: (message: string) => void };
+  /**
+   * Secret volumes as files in a volume this process has mounted at `mountedAt` (the agent's
+   * `volume` of group `group`), bind-mounted into containers as the kubelet does: no engine
+   * volume and no archive upload per pod. Without it, secret volumes are engine volumes filled
+   * through the engine's archive API.
+   */
+  secretFiles?: { group: string; volume: string; mountedAt: string };
 }
 
 /** The engine socket: $DOCKER_HOST (unix://), $FRANKENETES_ENGINE_SOCKET, Docker's, then Podman's. */
@@ -159,12 +167,39 @@ export class DockerBackend implements ContainerGroupBackend {
   private readonly pauseImage: string;
   /** Restarts made by restartContainer, which the engine's own RestartCount does not count. */
   private readonly manualRestarts = new Map<string, number>();
+  /** Images and networks known to exist: each is inspected once, not once per group. */
+  private readonly present = new Set<string>();
+  /** Definition and hash labels of the groups this backend made: their infra may not carry them. */
+  private readonly identities = new Map<string, Record<string, string>>();
+  private readonly standby: StandbySandboxes | undefined;
+  private readonly secretFiles: DockerBackendOptions['secretFiles'];
+  /** The engine host's path of the secretFiles volume, looked up once. */
+  private secretFilesHostPath: Promise<string> | undefined;
 
   constructor(options: DockerBackendOptions = {}) {
     this.socketPath = options.socketPath ?? defaultEngineSocket();
     this.docker = new Docker({ socketPath: this.socketPath });
     this.domain = options.domain ?? 'frankenetes.internal';
     this.pauseImage = options.pauseImage ?? 'localhost/frankenetes/pause:1';
+    this.secretFiles = options.secretFiles;
+    if (options.standby?.size) {
+      const standby: StandbyOptions = {
+        ...options.standby,
+        network: this.networkName(options.standby.cluster),
+        pauseImage: this.pauseImage,
+        labels: LABEL,
+      };
+      this.standby = new StandbySandboxes(this.docker, standby);
+    }
+  }
+
+  /** Starts keeping standby sandboxes ready, after clearing what a previous run left. */
+  async startStandby(): Promise<void> {
+    await this.standby?.start();
+  }
+
+  stopStandby(): void {
+    this.standby?.stop();
   }
 
   async ping(): Promise<void> {
@@ -203,7 +238,11 @@ export class DockerBackend implements ContainerGroupBackend {
   }
 
   private async ensureImage(image: string): Promise<void> {
-    if (await ignoreMissing(this.docker.getImage(image).inspect())) return;
+    if (this.present.has(`image:${image}`)) return;
+    if (await ignoreMissing(this.docker.getImage(image).inspect())) {
+      this.present.add(`image:${image}`);
+      return;
+    }
     try {
       const stream = await this.docker.pull(image);
       await new Promise<void>((resolve, reject) =>
@@ -220,7 +259,11 @@ export class DockerBackend implements ContainerGroupBackend {
 
   private async ensureNetwork(cluster: string): Promise<void> {
     const name = this.networkName(cluster);
-    if (await ignoreMissing(this.docker.getNetwork(name).inspect())) return;
+    if (this.present.has(`network:${name}`)) return;
+    if (await ignoreMissing(this.docker.getNetwork(name).inspect())) {
+      this.present.add(`network:${name}`);
+      return;
+    }
     try {
       await this.docker.createNetwork({
         Name: name,
@@ -235,8 +278,8 @@ export class DockerBackend implements ContainerGroupBackend {
 
   async createOrUpdate(group: PlannedGroup): Promise<ContainerGroup> {
     const hash = definitionHash(group);
-    const existing = await ignoreMissing(this.docker.getContainer(group.name).inspect());
-    if (existing?.Config.Labels?.[LABEL.hash] === hash) {
+    const existing = await this.find(group.name);
+    if (existing && existing.labels[LABEL.hash] === hash) {
       await this.start(group.name);
       return (await this.get(group.name)) as ContainerGroup;
     }
@@ -276,14 +319,70 @@ export class DockerBackend implements ContainerGroupBackend {
     const cluster = this.clusterOf(group);
     await this.ensureNetwork(cluster);
     const volumes = group.volumes ?? [];
+    const files = await this.writeSecretFiles(group);
     await Promise.all(
-      volumes.map((v) =>
-        this.docker.createVolume({
-          Name: this.volumeName(group.name, v.name),
-          Labels: this.labels(group, { [LABEL.kind]: 'volume' }),
-        }),
-      ),
+      volumes
+        .filter((v) => !files.has(v.name))
+        .map((v) =>
+          this.docker.createVolume({
+            Name: this.volumeName(group.name, v.name),
+            Labels: this.labels(group, { [LABEL.kind]: 'volume' }),
+          }),
+        ),
     );
+    const identity = { [LABEL.hash]: hash, [LABEL.definition]: JSON.stringify(redact(group)) };
+    this.identities.set(group.name, identity);
+    const publishes = Boolean(group.ipAddress?.ports?.length || group.ipAddress?.dnsNameLabel);
+    const infraId =
+      (!publishes && (await this.standby?.claim(group.name))) || (await this.createInfra(group, identity));
+
+    // Secret volumes are filled through the first member that mounts them, before it starts.
+    const unwritten = new Set(volumes.filter((v) => v.secret && !files.has(v.name)).map((v) => v.name));
+    const createMembers = async (list: AnyContainer[], kind: 'init' | 'container') => {
+      const members = await Promise.all(
+        list.map((c) => this.createMember(group, infraId, c, kind, identity, files)),
+      );
+      await Promise.all(list.map((c, i) => this.writeSecretVolumes(group, c, members[i], unwritten)));
+      return members;
+    };
+    const inits = await createMembers(group.initContainers ?? [], 'init');
+    for (const init of inits) {
+      await init.start();
+      const result = (await init.wait()) as { StatusCode: number };
+      if (result.StatusCode !== 0) return; // the group reports the failed init container; nothing else starts
+    }
+    const members = await createMembers(group.containers, 'container');
+    await Promise.all(members.map((m) => m.start()));
+  }
+
+  /**
+   * With `secretFiles`, writes each secret volume as files and returns volume → host path to
+   * bind; otherwise returns an empty map.
+   */
+  private async writeSecretFiles(group: PlannedGroup): Promise<Map<string, string>> {
+    const binds = new Map<string, string>();
+    const secrets = (group.volumes ?? []).filter((v) => v.secret);
+    if (!this.secretFiles || !secrets.length) return binds;
+    const local = `${this.secretFiles.mountedAt}/${group.name}`;
+    this.secretFilesHostPath ??= this.docker
+      .getVolume(this.volumeName(this.secretFiles.group, this.secretFiles.volume))
+      .inspect()
+      .then((v) => v.Mountpoint);
+    const host = `${await this.secretFilesHostPath}/${group.name}`;
+    await rm(local, { recursive: true, force: true });
+    for (const v of secrets) {
+      await mkdir(`${local}/${v.name}`, { recursive: true, mode: 0o755 });
+      for (const [file, content] of Object.entries(v.secret ?? {})) {
+        await writeFile(`${local}/${v.name}/${file}`, Buffer.from(content, 'base64'), { mode: 0o644 });
+      }
+      binds.set(v.name, `${host}/${v.name}`);
+    }
+    return binds;
+  }
+
+  /** A fresh infra container: the group's network namespace, published ports and DNS names. */
+  private async createInfra(group: PlannedGroup, identity: Record<string, string>): Promise<string> {
+    const cluster = this.clusterOf(group);
     const exposed: Record<string, object> = {};
     const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
     for (const p of group.ipAddress?.ports ?? []) {
@@ -297,16 +396,11 @@ export class DockerBackend implements ContainerGroupBackend {
       name: group.name,
       Image: this.pauseImage,
       Hostname: group.name.slice(0, 63),
-      Labels: this.labels(group, {
-        [LABEL.kind]: INFRA,
-        [LABEL.hash]: hash,
-        [LABEL.definition]: JSON.stringify(redact(group)),
-      }),
+      Labels: this.labels(group, { [LABEL.kind]: INFRA, ...identity }),
       ExposedPorts: exposed,
       HostConfig: {
         NetworkMode: this.networkName(cluster),
         PortBindings: bindings,
-        Binds: volumes.map((v) => `${this.volumeName(group.name, v.name)}:${VOLUME_ROOT}/${v.name}`),
         RestartPolicy: { Name: 'always' },
       },
       NetworkingConfig: {
@@ -316,32 +410,27 @@ export class DockerBackend implements ContainerGroupBackend {
       },
     });
     await infra.start();
-    await this.writeSecretVolumes(infra, volumes);
-
-    for (const init of group.initContainers ?? []) {
-      const c = await this.createMember(group, infra.id, init, 'init');
-      await c.start();
-      const result = (await c.wait()) as { StatusCode: number };
-      if (result.StatusCode !== 0) return; // the group reports the failed init container; nothing else starts
-    }
-    const members = await Promise.all(
-      group.containers.map((container) => this.createMember(group, infra.id, container, 'container')),
-    );
-    await Promise.all(members.map((m) => m.start()));
+    return infra.id;
   }
 
-  /** Fills secret volumes through the infra container, which mounts them read-write. */
-  private async writeSecretVolumes(infra: Docker.Container, volumes: Volume[]): Promise<void> {
-    const secrets = volumes.filter((v) => v.secret);
-    if (!secrets.length) return;
-    const tar = pack();
-    for (const v of secrets) {
-      for (const [file, content] of Object.entries(v.secret ?? {})) {
-        tar.entry({ name: `${v.name}/${file}`, mode: 0o644 }, Buffer.from(content, 'base64'));
+  /** Writes the secret volumes this (created, not yet started) member mounts and nobody wrote yet. */
+  private async writeSecretVolumes(
+    group: PlannedGroup,
+    c: AnyContainer,
+    member: Docker.Container | undefined,
+    unwritten: Set<string>,
+  ): Promise<void> {
+    const volumes = new Map((group.volumes ?? []).map((v) => [v.name, v]));
+    for (const mount of c.volumeMounts ?? []) {
+      const secret = volumes.get(mount.name)?.secret;
+      if (!member || !secret || !unwritten.delete(mount.name)) continue;
+      const tar = pack();
+      for (const [file, content] of Object.entries(secret)) {
+        tar.entry({ name: file, mode: 0o644 }, Buffer.from(content, 'base64'));
       }
+      tar.finalize();
+      await member.putArchive(tar as unknown as NodeJS.ReadableStream, { path: mount.mountPath });
     }
-    tar.finalize();
-    await infra.putArchive(tar as unknown as NodeJS.ReadableStream, { path: VOLUME_ROOT });
   }
 
   private async createMember(
@@ -349,12 +438,15 @@ export class DockerBackend implements ContainerGroupBackend {
     infraId: string,
     c: AnyContainer,
     kind: 'init' | 'container',
+    identity: Record<string, string>,
+    files: Map<string, string>,
   ): Promise<Docker.Container> {
     const volumes = new Map((group.volumes ?? []).map((v) => [v.name, v]));
     const binds = (c.volumeMounts ?? []).map((m) => {
       // Secret volumes are read-only whatever the mount says, as on ACI.
       const readOnly = m.readOnly || Boolean(volumes.get(m.name)?.secret);
-      return `${this.volumeName(group.name, m.name)}:${m.mountPath}${readOnly ? ':ro' : ''}`;
+      const source = files.get(m.name) ?? this.volumeName(group.name, m.name);
+      return `${source}:${m.mountPath}${readOnly ? ':ro' : ''}`;
     });
     if (kind === 'container' && group.local?.engineSocket?.includes(c.name)) {
       binds.push(`${this.socketPath}:${ENGINE_SOCKET_IN_CONTAINER}`);
@@ -369,7 +461,8 @@ export class DockerBackend implements ContainerGroupBackend {
       Image: c.image ?? this.pauseImage,
       ...(entrypoint ? { Entrypoint: [entrypoint], Cmd: args } : imageArgs ? { Cmd: imageArgs } : {}),
       Env: (c.environmentVariables ?? []).map((e) => `${e.name}=${e.value ?? e.secureValue ?? ''}`),
-      Labels: this.labels(group, { [LABEL.kind]: kind, [LABEL.container]: c.name }),
+      // Members carry the definition too: a claimed standby sandbox has no labels of the group.
+      Labels: this.labels(group, { [LABEL.kind]: kind, [LABEL.container]: c.name, ...identity }),
       HostConfig: {
         NetworkMode: `container:${infraId}`,
         Binds: binds,
@@ -382,24 +475,60 @@ export class DockerBackend implements ContainerGroupBackend {
     });
   }
 
-  private async members(group: string): Promise<Docker.ContainerInfo[]> {
-    const all = await this.docker.listContainers({
-      all: true,
-      filters: { label: [`${LABEL.group}=${group}`] },
-    });
-    return matching(all, { [LABEL.group]: group });
+  /**
+   * A group's containers: the infra container, named after the group (fresh, or a renamed standby
+   * sandbox), and its members, named `<group>_<container>`; `labels` hold its definition and hash.
+   * Members are found by name from the definition (the infra's labels, or what this backend
+   * created); listing containers costs the engine far more, so only `thorough` lookups (deletion)
+   * fall back to it, to find what an interrupted creation left.
+   */
+  private async find(
+    name: string,
+    thorough = false,
+  ): Promise<
+    | {
+        infra?: Docker.ContainerInspectInfo;
+        members: Docker.ContainerInspectInfo[];
+        labels: Record<string, string>;
+      }
+    | undefined
+  > {
+    const infra = await ignoreMissing(this.docker.getContainer(name).inspect());
+    const known = infra?.Config.Labels?.[LABEL.definition] ? infra.Config.Labels : this.identities.get(name);
+    let members: Docker.ContainerInspectInfo[] = [];
+    const knownDefinition = known?.[LABEL.definition];
+    if (knownDefinition) {
+      const definition = JSON.parse(knownDefinition) as PlannedGroup;
+      const names = [...(definition.initContainers ?? []), ...definition.containers].map((c) => c.name);
+      const infos = await Promise.all(
+        names.map((c) => ignoreMissing(this.docker.getContainer(this.containerName(name, c)).inspect())),
+      );
+      members = infos.filter((i): i is Docker.ContainerInspectInfo => i !== undefined);
+    } else if (infra || thorough) {
+      const listed = await this.docker.listContainers({
+        all: true,
+        filters: { label: [`${LABEL.group}=${name}`] },
+      });
+      const infos = await Promise.all(
+        matching(listed, { [LABEL.group]: name })
+          .filter((m) => m.Labels[LABEL.kind] !== INFRA)
+          .map((m) => ignoreMissing(this.docker.getContainer(m.Id).inspect())),
+      );
+      members = infos.filter((i): i is Docker.ContainerInspectInfo => i !== undefined);
+    }
+    if (!infra && !members.length) return undefined;
+    const labels = known ?? members[0]?.Config.Labels ?? {};
+    if (labels[LABEL.definition]) this.identities.set(name, labels);
+    return { infra, members, labels };
   }
 
   async get(name: string): Promise<PlannedGroup | undefined> {
-    const infra = await ignoreMissing(this.docker.getContainer(name).inspect());
-    const definitionText = infra?.Config.Labels?.[LABEL.definition];
+    const found = await this.find(name);
+    const infra = found?.infra;
+    const definitionText = found?.labels[LABEL.definition];
     if (!infra || !definitionText) return undefined;
     const definition = JSON.parse(definitionText) as PlannedGroup;
-    const infos = await Promise.all(
-      (await this.members(name))
-        .filter((m) => m.Labels[LABEL.kind] !== INFRA)
-        .map((m) => ignoreMissing(this.docker.getContainer(m.Id).inspect())),
-    );
+    const infos = found.members;
     const byName = new Map<string, Docker.ContainerInspectInfo>();
     for (const info of infos) if (info) byName.set(info.Config.Labels?.[LABEL.container] ?? '', info);
     const view = (c: AnyContainer): ContainerPropertiesInstanceView => {
@@ -438,29 +567,29 @@ export class DockerBackend implements ContainerGroupBackend {
   }
 
   async list(tags: Record<string, string>): Promise<ContainerGroup[]> {
-    const filters = [`${LABEL.kind}=${INFRA}`, ...Object.entries(tags).map(([k, v]) => `${k}=${v}`)];
-    const infras = matching(await this.docker.listContainers({ all: true, filters: { label: filters } }), {
-      ...tags,
-      [LABEL.kind]: INFRA,
-    });
-    const groups = await Promise.all(infras.map((i) => this.get(i.Labels[LABEL.group] ?? '')));
+    const label = Object.entries(tags).map(([k, v]) => `${k}=${v}`);
+    const containers = matching(await this.docker.listContainers({ all: true, filters: { label } }), tags);
+    const names = new Set(containers.map((c) => c.Labels[LABEL.group]).filter((n): n is string => !!n));
+    const groups = await Promise.all([...names].map((n) => this.get(n)));
     return groups.filter((g): g is PlannedGroup => g !== undefined);
   }
 
   async delete(name: string, options: { gracePeriodSeconds?: number } = {}): Promise<void> {
-    const members = await this.members(name);
-    const others = members.filter((m) => m.Labels[LABEL.kind] !== INFRA);
+    const found = await this.find(name, true);
+    this.identities.delete(name);
     const grace = options.gracePeriodSeconds ?? 10;
     // Containers first (SIGTERM, grace, SIGKILL), then the namespace holder, then the volumes.
     await Promise.all(
-      others.map(async (m) => {
+      (found?.members ?? []).map(async (m) => {
         const c = this.docker.getContainer(m.Id);
-        if (m.State === 'running') await ignoreMissing(c.stop({ t: grace })).catch(() => undefined);
+        if (m.State.Running) await ignoreMissing(c.stop({ t: grace })).catch(() => undefined);
         await ignoreMissing(c.remove({ force: true, v: true }));
       }),
     );
-    for (const m of members.filter((x) => x.Labels[LABEL.kind] === INFRA)) {
-      await ignoreMissing(this.docker.getContainer(m.Id).remove({ force: true, v: true }));
+    if (found?.infra)
+      await ignoreMissing(this.docker.getContainer(found.infra.Id).remove({ force: true, v: true }));
+    if (this.secretFiles && !name.includes('/') && !name.startsWith('.')) {
+      await rm(`${this.secretFiles.mountedAt}/${name}`, { recursive: true, force: true });
     }
     const { Volumes } = await this.docker.listVolumes({ filters: { label: [`${LABEL.group}=${name}`] } });
     await Promise.all(
@@ -471,13 +600,15 @@ export class DockerBackend implements ContainerGroupBackend {
   }
 
   async start(name: string): Promise<void> {
-    const members = await this.members(name);
-    const infra = members.find((m) => m.Labels[LABEL.kind] === INFRA);
-    if (!infra) throw new BackendError(`container group ${name} not found`, 'not-found');
-    if (infra.State !== 'running') await this.docker.getContainer(infra.Id).start();
+    const found = await this.find(name);
+    if (!found?.infra) throw new BackendError(`container group ${name} not found`, 'not-found');
+    if (!found.infra.State.Running) await this.docker.getContainer(found.infra.Id).start();
     await Promise.all(
-      members
-        .filter((m) => m.Labels[LABEL.kind] === 'container' && m.State !== 'running' && m.State !== 'exited')
+      found.members
+        .filter(
+          (m) =>
+            m.Config.Labels?.[LABEL.kind] === 'container' && !m.State.Running && m.State.Status !== 'exited',
+        )
         .map((m) => ignoreMissing(this.docker.getContainer(m.Id).start())),
     );
   }
@@ -496,15 +627,14 @@ export class DockerBackend implements ContainerGroupBackend {
   }
 
   async stop(name: string): Promise<void> {
-    const members = await this.members(name);
+    const found = await this.find(name);
     await Promise.all(
-      members
-        .filter((m) => m.Labels[LABEL.kind] !== INFRA && m.State === 'running')
+      (found?.members ?? [])
+        .filter((m) => m.State.Running)
         .map((m) => ignoreMissing(this.docker.getContainer(m.Id).stop({ t: 0 }))),
     );
-    for (const m of members.filter((x) => x.Labels[LABEL.kind] === INFRA && x.State === 'running')) {
-      await ignoreMissing(this.docker.getContainer(m.Id).stop({ t: 0 }));
-    }
+    if (found?.infra?.State.Running)
+      await ignoreMissing(this.docker.getContainer(found.infra.Id).stop({ t: 0 }));
   }
 
   private async member(group: string, container: string): Promise<Docker.Container> {
@@ -623,11 +753,10 @@ export class DockerBackend implements ContainerGroupBackend {
   async purgeCluster(cluster: string): Promise<number> {
     const labels = { [TAG.cluster]: cluster, [LABEL.managed]: 'true' };
     const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
-    const infras = matching(await this.docker.listContainers({ all: true, filters: { label } }), {
-      ...labels,
-      [LABEL.kind]: INFRA,
-    });
-    await Promise.all(infras.map((i) => this.delete(i.Labels[LABEL.group] ?? '', { gracePeriodSeconds: 0 })));
+    const containers = matching(await this.docker.listContainers({ all: true, filters: { label } }), labels);
+    const groups = new Set(containers.map((c) => c.Labels[LABEL.group]).filter((n): n is string => !!n));
+    await Promise.all([...groups].map((g) => this.delete(g, { gracePeriodSeconds: 0 })));
+    // What no group owns: standby sandboxes, and anything a crash left half made.
     const leftovers = matching(await this.docker.listContainers({ all: true, filters: { label } }), labels);
     await Promise.all(
       leftovers.map((c) => ignoreMissing(this.docker.getContainer(c.Id).remove({ force: true, v: true }))),
@@ -638,7 +767,7 @@ export class DockerBackend implements ContainerGroupBackend {
     );
     const networks = matching(await this.docker.listNetworks({ filters: { label } }), labels);
     await Promise.all(networks.map((n) => ignoreMissing(this.docker.getNetwork(n.Id).remove())));
-    return infras.length + leftovers.length + volumes.length + networks.length;
+    return groups.size + leftovers.length + volumes.length + networks.length;
   }
 }
 
