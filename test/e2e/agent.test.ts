@@ -1,5 +1,6 @@
 // The agent (virtual kubelet), end to end: everyday kubectl against pods that are container groups.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUBECTL, cli, docker, engineResources, eventually, kubectl, stateDir } from './harness.js';
 
@@ -12,15 +13,18 @@ const k = (...args: string[]) => kubectl(kc, args);
 const json = (...args: string[]) => JSON.parse(k(...args, '-o', 'json').stdout);
 const apply = (manifest: object) => kubectl(kc, ['apply', '-f', '-'], JSON.stringify(manifest));
 
+/** Pods that have a container group: its containers carry the pod's labels (its infra may be a standby sandbox). */
 async function podGroups(): Promise<string[]> {
-  const infras = await docker.listContainers({
+  const members = await docker.listContainers({
     all: true,
-    filters: { label: [`frankenetes.cluster=${CLUSTER}`, 'frankenetes.role=pod', 'frankenetes.kind=infra'] },
+    filters: {
+      label: [`frankenetes.cluster=${CLUSTER}`, 'frankenetes.role=pod', 'frankenetes.kind=container'],
+    },
   });
-  return infras
-    .filter((c) => c.Labels['frankenetes.role'] === 'pod' && c.Labels['frankenetes.kind'] === 'infra')
-    .map((c) => c.Labels['frankenetes.pod'] ?? '')
-    .sort();
+  const pods = members
+    .filter((c) => c.Labels['frankenetes.role'] === 'pod' && c.Labels['frankenetes.kind'] === 'container')
+    .map((c) => c.Labels['frankenetes.pod'] ?? '');
+  return [...new Set(pods)].sort();
 }
 
 async function waitPhase(name: string, phase: string, timeoutMs = 60_000) {
@@ -262,8 +266,9 @@ describe('workloads', () => {
     expect(
       k('create', 'job', 'hello', `--image=${IMAGE}`, '--', 'sh', '-c', 'echo job says hello; sleep 1').code,
     ).toBe(0);
+    // Well inside the agent's 30 s resync: the container's exit reaches it as an engine event.
     await eventually(() => expect(json('get', 'job', 'hello').status.succeeded).toBe(1), {
-      timeoutMs: 90_000,
+      timeoutMs: 20_000,
     });
     expect(k('logs', 'job/hello').stdout).toContain('job says hello');
   });
@@ -375,10 +380,57 @@ describe('crash safety', () => {
       },
       { timeoutMs: 90_000, intervalMs: 1000 },
     );
-    const all = (await engineResources(CLUSTER)).containers.filter(
-      (c) => c.Labels['frankenetes.pod'] === 'while-down',
+    const containers = (await engineResources(CLUSTER)).containers;
+    const members = containers.filter(
+      (c) => c.Labels['frankenetes.pod'] === 'while-down' && c.Labels['frankenetes.kind'] === 'container',
     );
-    expect(all.filter((c) => c.Labels['frankenetes.kind'] === 'infra')).toHaveLength(1);
+    expect(members).toHaveLength(1);
+    // Its infra container, fresh or a claimed standby sandbox, is named after the group.
+    const group = members[0]?.Labels['frankenetes.group'];
+    const infras = containers.filter((c) => c.Names.some((n) => n.replace(/^\//, '') === group));
+    expect(infras).toHaveLength(1);
+  });
+});
+
+describe('standby sandboxes', () => {
+  const standby = async () =>
+    (await engineResources(CLUSTER)).containers.filter(
+      (c) => c.Labels['frankenetes.kind'] === 'standby' && c.Names.some((n) => n.includes('-standby-')),
+    );
+
+  it('hands a ready sandbox to a new pod, refills, and leaves nothing when the pod goes', async () => {
+    await eventually(async () => expect((await standby()).length).toBeGreaterThan(0), {
+      timeoutMs: 90_000,
+      intervalMs: 1000,
+    });
+    expect(k('run', 'quick', `--image=${IMAGE}`).code).toBe(0);
+    await waitRunningReady('quick');
+    const containers = (await engineResources(CLUSTER)).containers;
+    const group = containers.find((c) => c.Labels['frankenetes.pod'] === 'quick')?.Labels[
+      'frankenetes.group'
+    ];
+    const infra = containers.find((c) => c.Names.some((n) => n.replace(/^\//, '') === group));
+    expect(infra?.Labels['frankenetes.kind']).toBe('standby'); // a claimed sandbox, renamed to the group
+    expect(
+      k('exec', 'quick', '--', 'cat', '/var/run/secrets/kubernetes.io/serviceaccount/namespace').stdout,
+    ).toBe('default');
+
+    // The token files live in the agent's pod-files volume until the pod is deleted.
+    const volume = await docker.getVolume(`${CLUSTER}-control-plane_pod-files`).inspect();
+    const files = `${volume.Mountpoint}/${group}`;
+    expect(readdirSync(files).some((name) => name.startsWith('kube-api-access-'))).toBe(true);
+    expect(k('delete', 'pod', 'quick', '--grace-period=1').code).toBe(0);
+    await eventually(async () => {
+      const left = (await engineResources(CLUSTER)).containers.filter(
+        (c) => c.Labels['frankenetes.group'] === group || c.Names.some((n) => n.replace(/^\//, '') === group),
+      );
+      expect(left).toEqual([]);
+      expect(existsSync(files)).toBe(false);
+    });
+    await eventually(async () => expect((await standby()).length).toBeGreaterThan(0), {
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+    });
   });
 });
 

@@ -206,7 +206,9 @@ describe('frankenetes up', () => {
     const again = cli(['up', '--name', name], env);
     expect(again.code).toBe(0);
     expect(kubectl(again.stdout.trim(), ['get', '--raw', '/readyz']).stdout).toBe('ok');
-    const running = (await engineResources(name)).containers.filter((c) => c.State === 'running');
+    const running = (await engineResources(name)).containers.filter(
+      (c) => c.State === 'running' && c.Labels['frankenetes.role'] === 'control-plane',
+    );
     expect(running).toHaveLength(6); // infra + etcd + apiserver + controller-manager + scheduler + agent
     expect(cli(['down', '--name', name], env).code).toBe(0);
     await expectNothingOf(name);

@@ -18,6 +18,8 @@ export interface StandbyOptions {
 
 /** Refills wait for this long without a claim, so they never compete with a burst of pod starts. */
 const QUIET_MS = 1500;
+/** The first fill waits this long, so it does not compete with the cluster's own start-up. */
+const FIRST_FILL_DELAY_MS = 10_000;
 
 /**
  * Started, networked infra containers kept ready for pod groups, as ACI's standby pools keep
@@ -69,6 +71,7 @@ export class StandbySandboxes {
           .catch(() => undefined),
       ),
     );
+    this.lastClaim = Date.now() + FIRST_FILL_DELAY_MS - QUIET_MS;
     this.refill();
   }
 

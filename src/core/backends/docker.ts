@@ -722,12 +722,11 @@ export class DockerBackend implements ContainerGroupBackend {
   }
 
   async watchGroups(tags: Record<string, string>, onChange: (group: string) => void): Promise<() => void> {
+    // Actions are filtered here: Podman reports `die` but matches an `event=die` filter against
+    // its own name (`died`), so a server-side filter would drop every exit.
+    const actions = new Set(['start', 'die', 'died', 'oom', 'restart']);
     const stream = (await this.docker.getEvents({
-      filters: {
-        type: ['container'],
-        event: ['start', 'die', 'oom', 'restart'],
-        label: Object.entries(tags).map(([k, v]) => `${k}=${v}`),
-      },
+      filters: { type: ['container'], label: Object.entries(tags).map(([k, v]) => `${k}=${v}`) },
     })) as unknown as Readable;
     let buffered = '';
     stream.on('data', (chunk: Buffer) => {
@@ -737,7 +736,12 @@ export class DockerBackend implements ContainerGroupBackend {
       for (const line of lines) {
         if (!line.trim()) continue;
         try {
-          const event = JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } };
+          const event = JSON.parse(line) as {
+            Action?: string;
+            status?: string;
+            Actor?: { Attributes?: Record<string, string> };
+          };
+          if (!actions.has(event.Action ?? event.status ?? '')) continue;
           const attributes = event.Actor?.Attributes ?? {};
           const group = attributes[LABEL.group];
           if (group && Object.entries(tags).every(([k, v]) => attributes[k] === v)) onChange(group);
