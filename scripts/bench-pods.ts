@@ -8,10 +8,10 @@
 // no Kubernetes and no agent), timed from the burst's start to each container's start.
 import Docker from 'dockerode';
 import { defaultEngineSocket } from '../src/core/backends/docker.js';
-import { DEFAULT_STANDBY_SANDBOXES } from '../src/agent/config.js';
+import { DEFAULT_STANDBY_POOL } from '../src/core/spec.js';
 import { AppsV1Api, KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -84,9 +84,24 @@ async function engineFloor(docker: Docker, n: number): Promise<number[]> {
   return latencies;
 }
 
+/** Waits (up to 30 s) until the machine is mostly idle: engine clean-ups of earlier runs done. */
+async function settle() {
+  const busy = () => {
+    const [, ...f] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).map(Number);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0);
+    return { idle, total: f.reduce((a, b) => a + (b || 0), 0) };
+  };
+  for (let i = 0; i < 30; i++) {
+    const a = busy();
+    await new Promise((r) => setTimeout(r, 1000));
+    const b = busy();
+    if (1 - (b.idle - a.idle) / (b.total - a.total) < 0.25) return;
+  }
+}
+
 /** Waits until the agent's standby sandboxes are all back (a warm node), or 120 s. */
 async function waitStandby(docker: Docker) {
-  const size = Number(process.env.FRANKENETES_STANDBY_SANDBOXES ?? DEFAULT_STANDBY_SANDBOXES);
+  const size = Number(process.env.BENCH_STANDBY_POOL ?? DEFAULT_STANDBY_POOL);
   for (let i = 0; i < 240; i++) {
     const sandboxes = await docker.listContainers({ filters: { label: ['frankenetes.kind=standby'] } });
     if (sandboxes.filter((c) => c.Labels['frankenetes.cluster'] === CLUSTER).length >= size) return;
@@ -150,7 +165,8 @@ async function waitNoPods(kc: KubeConfig) {
 try {
   spawnSync(process.execPath, [join(ROOT, 'dist', 'index.js'), 'down', '--name', CLUSTER], { env });
   const kc = new KubeConfig();
-  kc.loadFromFile(cli('up', '--name', CLUSTER));
+  const pool = process.env.BENCH_STANDBY_POOL;
+  kc.loadFromFile(cli('up', '--name', CLUSTER, ...(pool ? ['--standby-pool', pool] : [])));
   const docker = new Docker({ socketPath: defaultEngineSocket() });
   await measure(kc, 'warmup', 5);
   await waitNoPods(kc);
@@ -158,9 +174,12 @@ try {
   const p99s: number[] = [];
   const floors: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    await waitStandby(docker);
+    await settle();
     const floor = await engineFloor(docker, PODS);
     floors.push(quantile(floor, 0.5));
     await waitStandby(docker);
+    await settle();
     const latencies = await measure(kc, `bench-${i}`, PODS);
     p50s.push(quantile(latencies, 0.5));
     p99s.push(quantile(latencies, 0.99));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { AGENT_DIR, API_SERVER_PORT, KUBELET_PORT } from '../core/names.js';
 import { DEFAULT_NODE_CAPACITY, type NodeCapacity } from '../core/node.js';
+import { DEFAULT_STANDBY_POOL } from '../core/spec.js';
 
 /** Everything the agent needs, from its environment (set by the plan) and its secret volume. */
 export interface AgentConfig {
@@ -20,12 +21,9 @@ export interface AgentConfig {
   /** Container request when a pod gives none. */
   defaults: { cpu: number; memoryInGB: number };
   engineSocket: string;
-  /** Started sandboxes the local engine keeps ready for pods (0: none). */
-  standbySandboxes: number;
+  /** Started sandboxes the engine keeps ready for pods (the spec's standbyPool; 0: none). */
+  standbyPool: number;
 }
-
-/** Enough for a burst of pods on a laptop-sized node; each idle sandbox costs about 2 MB. */
-export const DEFAULT_STANDBY_SANDBOXES = 32;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -61,6 +59,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AgentConfig
       memoryInGB: Number(env.FRANKENETES_POD_DEFAULT_MEMORY_GB ?? 0.1),
     },
     engineSocket: env.FRANKENETES_ENGINE_SOCKET ?? '/var/run/docker.sock',
-    standbySandboxes: Number(env.FRANKENETES_STANDBY_SANDBOXES ?? DEFAULT_STANDBY_SANDBOXES),
+    standbyPool: Number(env.FRANKENETES_STANDBY_POOL ?? DEFAULT_STANDBY_POOL),
   };
 }

@@ -17,7 +17,7 @@ export async function runAgent(): Promise<number> {
   const kc = loadKubeConfig(config.kubeconfigPath);
   const backend = new DockerBackend({
     socketPath: config.engineSocket,
-    standby: { cluster: config.cluster, size: config.standbySandboxes, log },
+    standby: { cluster: config.cluster, size: config.standbyPool, log },
     secretFiles: {
       group: controlPlaneGroupName(config.cluster),
       volume: POD_FILES_VOLUME,

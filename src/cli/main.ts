@@ -31,6 +31,7 @@ Options:
   --kubernetes-version V      1.35, 1.36 or 1.37[.patch] (default 1.37.2)          [up]
   --port PORT                 host port for the API server on 127.0.0.1 (default: any free port) [up]
   --admin-credential-hours H  lifetime of admin certificates (default 24)         [up]
+  --standby-pool N            sandboxes kept ready for fast pod starts (default 32, 0 = none) [up]
   --timeout SECONDS           how long up waits for readiness (default 180)       [up]
   --json                      machine-readable output                    [status, list]
   --state-dir DIR             state store (default: $FRANKENETES_STATE_DIR, $XDG_STATE_HOME/frankenetes or ~/.local/state/frankenetes)
@@ -75,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
       port: { type: 'string' },
       'admin-credential-hours': { type: 'string' },
       timeout: { type: 'string' },
+      'standby-pool': { type: 'string' },
       json: { type: 'boolean', default: false },
       'state-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -102,6 +104,9 @@ async function main(argv: string[]): Promise<number> {
         ...(values.port !== undefined ? { apiServerPort: number('port', values.port) } : {}),
         ...(values['admin-credential-hours'] !== undefined
           ? { adminCredentialHours: number('admin-credential-hours', values['admin-credential-hours']) }
+          : {}),
+        ...(values['standby-pool'] !== undefined
+          ? { standbyPool: number('standby-pool', values['standby-pool']) }
           : {}),
       };
       const timeoutMs = (number('timeout', values.timeout) ?? 180) * 1000;

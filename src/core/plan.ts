@@ -263,6 +263,7 @@ function agentContainer(spec: ClusterSpec): Container {
       { name: 'FRANKENETES_API_SERVER_HOST', value: clusterDnsName(spec) },
       { name: 'FRANKENETES_API_SERVER_PORT', value: String(API_SERVER_PORT) },
       { name: 'FRANKENETES_AGENT_DIR', value: AGENT_DIR },
+      { name: 'FRANKENETES_STANDBY_POOL', value: String(spec.standbyPool) },
     ],
     resources: resources(spec.resources.agent),
     volumeMounts: [mount('agent', AGENT_DIR), mount(POD_FILES_VOLUME, POD_FILES_DIR, false)],

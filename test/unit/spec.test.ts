@@ -30,6 +30,7 @@ describe('parseClusterSpec defaults', () => {
     expect(spec.location).toBe('local');
     expect(spec.apiServerPort).toBe(0);
     expect(spec.adminCredentialHours).toBe(24);
+    expect(spec.standbyPool).toBe(32);
     expect(Object.keys(spec.resources).sort()).toEqual([...COMPONENTS].sort());
     for (const component of COMPONENTS) {
       const r = spec.resources[component];
@@ -235,6 +236,27 @@ const badCases: BadCase[] = [
     field: 'location',
     shown: '"West Europe"',
     allowed: /"local" or an Azure region name/,
+  },
+  {
+    what: 'negative standby pool',
+    input: { name: 'a', standbyPool: -1 },
+    field: 'standbyPool',
+    shown: '-1',
+    allowed: '0 (none) to 256',
+  },
+  {
+    what: 'standby pool of 1000',
+    input: { name: 'a', standbyPool: 1000 },
+    field: 'standbyPool',
+    shown: '1000',
+    allowed: '0 (none) to 256',
+  },
+  {
+    what: 'fractional standby pool',
+    input: { name: 'a', standbyPool: 2.5 },
+    field: 'standbyPool',
+    shown: '2.5',
+    allowed: 'whole number',
   },
   {
     what: 'privileged port 80',
