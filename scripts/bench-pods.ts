@@ -5,7 +5,8 @@
 //
 // Baseline, measured before each run on the same engine: the engine floor, i.e. the same N
 // containers started straight through the engine API (8 at a time, each on the cluster network,
-// no Kubernetes and no agent), timed from the burst's start to each container's start.
+// no Kubernetes and no agent), timed from the burst's start to each container's start; and, for
+// reference, the same without any network (the engine's bare container start).
 import Docker from 'dockerode';
 import { defaultEngineSocket } from '../src/core/backends/docker.js';
 import { DEFAULT_STANDBY_POOL } from '../src/core/spec.js';
@@ -57,7 +58,7 @@ function deployment(name: string, replicas: number) {
 }
 
 /** Start latencies of N bare containers started through the engine, 8 at a time. */
-async function engineFloor(docker: Docker, n: number): Promise<number[]> {
+async function engineFloor(docker: Docker, n: number, network = `frankenetes-${CLUSTER}`): Promise<number[]> {
   const labels = { 'frankenetes.managed': 'true', 'frankenetes.cluster': CLUSTER };
   const begin = performance.now();
   const latencies: number[] = [];
@@ -69,7 +70,7 @@ async function engineFloor(docker: Docker, n: number): Promise<number[]> {
         name: `${CLUSTER}-floor-${i}`,
         Image: 'localhost/frankenetes/testweb:1',
         Labels: labels,
-        HostConfig: { NetworkMode: `frankenetes-${CLUSTER}` },
+        HostConfig: { NetworkMode: network },
       });
       made.push(c);
       await c.start();
@@ -176,6 +177,8 @@ try {
   for (let i = 0; i < RUNS; i++) {
     await waitStandby(docker);
     await settle();
+    const bare = await engineFloor(docker, PODS, 'none');
+    await settle();
     const floor = await engineFloor(docker, PODS);
     floors.push(quantile(floor, 0.5));
     await waitStandby(docker);
@@ -185,7 +188,8 @@ try {
     p99s.push(quantile(latencies, 0.99));
     console.log(
       `run ${i + 1}: n=${latencies.length} p50=${p50s[i]?.toFixed(2)}s p99=${p99s[i]?.toFixed(2)}s ` +
-        `(engine floor p50=${floors[i]?.toFixed(2)}s p99=${quantile(floor, 0.99).toFixed(2)}s)`,
+        `(engine floor p50=${floors[i]?.toFixed(2)}s p99=${quantile(floor, 0.99).toFixed(2)}s; ` +
+        `without network p50=${quantile(bare, 0.5).toFixed(2)}s p99=${quantile(bare, 0.99).toFixed(2)}s)`,
     );
     await waitNoPods(kc);
   }

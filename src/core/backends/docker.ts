@@ -479,8 +479,8 @@ export class DockerBackend implements ContainerGroupBackend {
    * A group's containers: the infra container, named after the group (fresh, or a renamed standby
    * sandbox), and its members, named `<group>_<container>`; `labels` hold its definition and hash.
    * Members are found by name from the definition (the infra's labels, or what this backend
-   * created); listing containers costs the engine far more, so only `thorough` lookups (deletion)
-   * fall back to it, to find what an interrupted creation left.
+   * created); listing containers costs the engine far more, so only `thorough` lookups (deletion,
+   * which must also find what an interrupted creation left) and groups of unknown definition list.
    */
   private async find(
     name: string,
@@ -497,7 +497,7 @@ export class DockerBackend implements ContainerGroupBackend {
     const known = infra?.Config.Labels?.[LABEL.definition] ? infra.Config.Labels : this.identities.get(name);
     let members: Docker.ContainerInspectInfo[] = [];
     const knownDefinition = known?.[LABEL.definition];
-    if (knownDefinition) {
+    if (knownDefinition && !thorough) {
       const definition = JSON.parse(knownDefinition) as PlannedGroup;
       const names = [...(definition.initContainers ?? []), ...definition.containers].map((c) => c.name);
       const infos = await Promise.all(
@@ -758,8 +758,20 @@ export class DockerBackend implements ContainerGroupBackend {
     const labels = { [TAG.cluster]: cluster, [LABEL.managed]: 'true' };
     const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
     const containers = matching(await this.docker.listContainers({ all: true, filters: { label } }), labels);
-    const groups = new Set(containers.map((c) => c.Labels[LABEL.group]).filter((n): n is string => !!n));
-    await Promise.all([...groups].map((g) => this.delete(g, { gracePeriodSeconds: 0 })));
+    const groupsOf = (role?: string) =>
+      new Set(
+        containers
+          .filter((c) => role === undefined || c.Labels[TAG.role] === role)
+          .map((c) => c.Labels[LABEL.group])
+          .filter((n): n is string => !!n),
+      );
+    const groups = groupsOf();
+    // The control plane first: its agent stops making pod groups and standby sandboxes.
+    const controlPlane = groupsOf('control-plane');
+    await Promise.all([...controlPlane].map((g) => this.delete(g, { gracePeriodSeconds: 0 })));
+    await Promise.all(
+      [...groups].filter((g) => !controlPlane.has(g)).map((g) => this.delete(g, { gracePeriodSeconds: 0 })),
+    );
     // What no group owns: standby sandboxes, and anything a crash left half made.
     const leftovers = matching(await this.docker.listContainers({ all: true, filters: { label } }), labels);
     await Promise.all(
