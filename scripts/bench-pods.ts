@@ -105,7 +105,12 @@ async function waitStandby(docker: Docker) {
   const size = Number(process.env.BENCH_STANDBY_POOL ?? DEFAULT_STANDBY_POOL);
   for (let i = 0; i < 240; i++) {
     const sandboxes = await docker.listContainers({ filters: { label: ['frankenetes.kind=standby'] } });
-    if (sandboxes.filter((c) => c.Labels['frankenetes.cluster'] === CLUSTER).length >= size) return;
+    // Unclaimed ones only: a claimed sandbox keeps its label but is renamed to its group.
+    const ready = sandboxes.filter(
+      (c) =>
+        c.Labels['frankenetes.cluster'] === CLUSTER && c.Names.some((n) => n.includes(`${CLUSTER}-standby-`)),
+    );
+    if (ready.length >= size) return;
     await new Promise((r) => setTimeout(r, 500));
   }
 }
