@@ -57,12 +57,18 @@ export async function waitForControlPlane(kubeconfig: string, options: ReadyOpti
   throw new Error(`cluster not ready after ${Math.round((options.timeoutMs ?? 180_000) / 1000)} s: ${last}`);
 }
 
-/** What keeps the virtual node from taking pods, or undefined when it is Ready. */
+/** Taints the node controller sets while a node is not Ready, and lifts once it is. */
+const NODE_CONTROLLER_TAINTS = new Set(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);
+
+/** What keeps the virtual node from taking pods, or undefined when it is Ready and untainted. */
 export async function nodeProblem(kc: KubeConfig, node: string): Promise<string | undefined> {
   try {
     const n = await kc.makeApiClient(CoreV1Api).readNode({ name: node });
     const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
-    return ready?.status === 'True' ? undefined : `node ${node} not Ready yet`;
+    if (ready?.status !== 'True') return `node ${node} not Ready yet`;
+    // The node controller lifts its not-ready taint a moment after Ready; until then no pod lands.
+    const taint = n.spec?.taints?.find((t) => NODE_CONTROLLER_TAINTS.has(t.key));
+    return taint ? `node ${node} still has the ${taint.key} taint` : undefined;
   } catch {
     return `waiting for node ${node} to register`;
   }
