@@ -77,7 +77,10 @@ image() {
   local ctx
   ctx=$(mktemp -d)
   mkdir -p "$ctx/usr/local/bin" "$ctx/tmp" "$ctx/var/lib/etcd" "$ctx/var/log"
-  for f in "$@"; do cp "$dir/$f" "$ctx/usr/local/bin/"; done
+  for f in "$@"; do
+    [ -x "$dir/$f" ] || { log "cannot package $name: $dir/$f was not built"; rm -rf "$ctx"; exit 1; }
+    cp "$dir/$f" "$ctx/usr/local/bin/"
+  done
   printf 'FROM scratch\nCOPY . /\nENV PATH=/usr/local/bin:/usr/bin:/bin\n' > "$ctx.Containerfile"
   "$ENGINE" build --network=none -q -t "$name" -f "$ctx.Containerfile" "$ctx" >/dev/null
   rm -rf "$ctx" "$ctx.Containerfile"
@@ -95,7 +98,10 @@ busybox_image() {
   mkdir -p "$ctx/bin" "$ctx/tmp" "$ctx/www" "$ctx/etc"
   chmod 1777 "$ctx/tmp"
   cp /bin/busybox "$ctx/bin/busybox"
-  [ -z "$extra" ] || cp "$extra" "$ctx/bin/"
+  if [ -n "$extra" ]; then
+    [ -x "$extra" ] || { log "cannot package $name: $extra was not built"; rm -rf "$ctx"; exit 1; }
+    cp "$extra" "$ctx/bin/"
+  fi
   for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -s busybox "$ctx/bin/$applet"; done
   echo 'root:x:0:0:root:/root:/bin/sh' > "$ctx/etc/passwd"
   echo 'root:x:0:' > "$ctx/etc/group"
@@ -134,9 +140,24 @@ agent_image() {
   rm -rf "$ctx" "$ctx.Containerfile"
 }
 
-mkdir -p "$CACHE_DIR"
+# What each step needs comes first: every image that packages a binary is built after it.
+# `binaries` builds only the Go binaries, `local` only the images made from this machine's files
+# (pause, testweb, agent), `images` and `all` everything.
 only=${1:-all}
-if [ "$only" = all ] || [ "$only" = images ] || [ "$only" = local ]; then
+case "$only" in
+  all | images | binaries | local) ;;
+  *) log "unknown step '$only' (expected all, images, binaries or local)"; exit 2 ;;
+esac
+mkdir -p "$CACHE_DIR"
+if [ "$only" != local ]; then
+  build_etcd
+  build_kubernetes
+  mkdir -p "$CACHE_DIR/bin"
+  ln -sf "$K8S_BIN/kubectl" "$CACHE_DIR/bin/kubectl"
+  for b in etcd etcdctl etcdutl; do ln -sf "$ETCD_BIN/$b" "$CACHE_DIR/bin/$b"; done
+  for b in kube-apiserver kube-controller-manager kube-scheduler; do ln -sf "$K8S_BIN/$b" "$CACHE_DIR/bin/$b"; done
+fi
+if [ "$only" != binaries ]; then
   # Holds each container group's network namespace; exits at once on SIGTERM.
   busybox_image localhost/frankenetes/pause:1 /bin/sh -c \
     "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait \$!; done"
@@ -148,16 +169,6 @@ fi
 if [ "$only" = all ] || [ "$only" = images ]; then
   # An in-cluster API client for tests (busybox's TLS cannot talk to Go's TLS 1.2+ defaults).
   busybox_image "localhost/frankenetes/kubectl:v$K8S_VERSION" --with "$K8S_BIN/kubectl" /bin/kubectl version
-fi
-if [ "$only" = all ] || [ "$only" = binaries ]; then
-  build_etcd
-  build_kubernetes
-  mkdir -p "$CACHE_DIR/bin"
-  ln -sf "$K8S_BIN/kubectl" "$CACHE_DIR/bin/kubectl"
-  for b in etcd etcdctl etcdutl; do ln -sf "$ETCD_BIN/$b" "$CACHE_DIR/bin/$b"; done
-  for b in kube-apiserver kube-controller-manager kube-scheduler; do ln -sf "$K8S_BIN/$b" "$CACHE_DIR/bin/$b"; done
-fi
-if [ "$only" = all ] || [ "$only" = images ]; then
   for c in kube-apiserver kube-controller-manager kube-scheduler; do
     image "registry.k8s.io/$c:v$K8S_VERSION" "$K8S_BIN" "$c"
   done
