@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The whole test suite: set up, then static checks, the dist/ check, unit and end-to-end tests.
+# The whole test suite: set up, the cold set-up check, static checks, the dist/ check, unit and
+# end-to-end tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
+./scripts/check-cold-setup.sh
 npm run typecheck
 npm run lint
 npm run check:dist
