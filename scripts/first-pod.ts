@@ -32,7 +32,11 @@ try {
     }
     const kubeconfig = { KUBECONFIG: join(state, name, 'kubeconfig') };
     const started = performance.now();
-    const created = run(KUBECTL, ['run', 'web', '--image=localhost/frankenetes/testweb:1', '--port=80'], kubeconfig);
+    const created = run(
+      KUBECTL,
+      ['run', 'web', '--image=localhost/frankenetes/testweb:1', '--port=80'],
+      kubeconfig,
+    );
     const ready =
       created.code === 0
         ? run(KUBECTL, ['wait', '--for=condition=Ready', 'pod/web', '--timeout=60s'], kubeconfig)

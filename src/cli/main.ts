@@ -13,8 +13,6 @@ import {
 } from '../core/cluster.js';
 import { TAG, nodeName } from '../core/names.js';
 import type { PlannedGroup } from '../core/plan.js';
-import { waitForCluster } from '../core/readiness.js';
-import { runAgent } from '../agent/run.js';
 import { LocalStateStore, readSpec } from '../core/state.js';
 
 const USAGE = `Usage: frankenetes <command> [options]
@@ -84,7 +82,9 @@ async function main(argv: string[]): Promise<number> {
   });
   const [command, ...rest] = positionals;
   // The agent runs from the same bundle, inside the control-plane group (hidden command).
-  if (command === 'agent') return runAgent();
+  // Modules that load the Kubernetes client (about 0.2 s) are imported where they are used, so
+  // `up` loads it only while the API server boots.
+  if (command === 'agent') return (await import('../agent/run.js')).runAgent();
   if (values.help || !command || command === 'help') {
     process.stdout.write(USAGE);
     return command || values.help ? 0 : 2;
@@ -117,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
       const timeoutMs = (number('timeout', values.timeout) ?? 180) * 1000;
       const kubeconfigPath = join(store.location, name, 'kubeconfig');
       const result = await upCluster(input, deps, async (spec) => {
+        const { waitForCluster } = await import('../core/readiness.js');
         const kubeconfig = await adminKubeconfig(spec, deps);
         await store.put(spec.name, 'kubeconfig', kubeconfig);
         await waitForCluster(kubeconfig, {

@@ -90,7 +90,9 @@ const PROBE_POD: V1Pod = {
  */
 async function admissionProblem(kc: KubeConfig): Promise<string | undefined> {
   try {
-    await kc.makeApiClient(CoreV1Api).createNamespacedPod({ namespace: 'default', body: PROBE_POD, dryRun: 'All' });
+    await kc
+      .makeApiClient(CoreV1Api)
+      .createNamespacedPod({ namespace: 'default', body: PROBE_POD, dryRun: 'All' });
     return undefined;
   } catch (error) {
     const body = (error as { body?: string }).body ?? '';

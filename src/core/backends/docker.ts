@@ -333,8 +333,12 @@ export class DockerBackend implements ContainerGroupBackend {
     const identity = { [LABEL.hash]: hash, [LABEL.definition]: JSON.stringify(redact(group)) };
     this.identities.set(group.name, identity);
     const publishes = Boolean(group.ipAddress?.ports?.length || group.ipAddress?.dnsNameLabel);
-    const infraId =
-      (!publishes && (await this.standby?.claim(group.name))) || (await this.createInfra(group, identity));
+    const claimed = !publishes && (await this.standby?.claim(group.name));
+    const infra = claimed ? undefined : await this.createInfra(group, identity);
+    const infraId = claimed || (infra?.id as string);
+    // Joining the engine network is the slow part of starting the infra: members are created
+    // (and their secret volumes written) meanwhile.
+    const infraStarted = infra?.start() ?? Promise.resolve();
 
     // Secret volumes are filled through the first member that mounts them, before it starts.
     const unwritten = new Set(volumes.filter((v) => v.secret && !files.has(v.name)).map((v) => v.name));
@@ -346,13 +350,17 @@ export class DockerBackend implements ContainerGroupBackend {
       return members;
     };
     const inits = await createMembers(group.initContainers ?? [], 'init');
+    await infraStarted;
     for (const init of inits) {
       await init.start();
       const result = (await init.wait()) as { StatusCode: number };
       if (result.StatusCode !== 0) return; // the group reports the failed init container; nothing else starts
     }
     const members = await createMembers(group.containers, 'container');
-    await Promise.all(members.map((m) => m.start()));
+    await infraStarted;
+    // One after another in the group's order, as the kubelet starts a pod's containers: the first
+    // ones (etcd and the API server in the control plane) get going soonest.
+    for (const member of members) await member.start();
   }
 
   /**
@@ -380,8 +388,11 @@ export class DockerBackend implements ContainerGroupBackend {
     return binds;
   }
 
-  /** A fresh infra container: the group's network namespace, published ports and DNS names. */
-  private async createInfra(group: PlannedGroup, identity: Record<string, string>): Promise<string> {
+  /** A fresh infra container (created, not started): the group's network namespace, published ports and DNS names. */
+  private async createInfra(
+    group: PlannedGroup,
+    identity: Record<string, string>,
+  ): Promise<Docker.Container> {
     const cluster = this.clusterOf(group);
     const exposed: Record<string, object> = {};
     const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
@@ -409,8 +420,7 @@ export class DockerBackend implements ContainerGroupBackend {
         },
       },
     });
-    await infra.start();
-    return infra.id;
+    return infra;
   }
 
   /** Writes the secret volumes this (created, not yet started) member mounts and nobody wrote yet. */
