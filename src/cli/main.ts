@@ -15,7 +15,7 @@ import { TAG, nodeName } from '../core/names.js';
 import type { PlannedGroup } from '../core/plan.js';
 import { nodeProblem, waitForControlPlane } from '../core/readiness.js';
 import { runAgent } from '../agent/run.js';
-import { LocalStateStore, readSpec } from '../core/state.js';
+import { LocalStateStore, readSpec } from '../core/state/index.js';
 
 const USAGE = `Usage: frankenetes <command> [options]
 
