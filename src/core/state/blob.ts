@@ -95,6 +95,7 @@ export interface BlobStateStoreOptions {
 
 /** A failed store operation: what was being done and why it failed, in words a user can act on. */
 export class BlobStateError extends StateError {
+  override name = 'BlobStateError';
   constructor(
     location: string,
     readonly doing: string,
@@ -411,7 +412,11 @@ export function describeBlobError(error: unknown): string {
   const code = e.details?.errorCode ?? e.code;
   if (e.name === 'CredentialUnavailableError')
     return `no Azure credential is available (${firstLine(e.message)})`;
-  if (e.name === 'AuthenticationError' || e.name === 'AggregateAuthenticationError')
+  if (
+    e.name === 'AuthenticationError' ||
+    e.name === 'AggregateAuthenticationError' ||
+    e.name === 'AuthenticationRequiredError'
+  )
     return `signing in to Azure failed (${firstLine(e.message)})`;
   let host = '';
   try {
