@@ -142,19 +142,8 @@ export class LocalStateStore implements StateStore {
   }
 
   async list(cluster: string, prefix = ''): Promise<string[]> {
-    const root = this.path(cluster);
-    let entries;
-    try {
-      entries = await readdir(root, { recursive: true, withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    return entries
-      .filter((e) => e.isFile())
-      .map((e) => join(e.parentPath, e.name).slice(root.length + 1))
-      .filter((key) => key.startsWith(prefix) && !key.split('/').some((s) => s.startsWith('.')))
-      .sort();
+    const keys = await listFiles(this.path(cluster));
+    return keys.filter((key) => key.startsWith(prefix)).sort();
   }
 
   async delete(cluster: string, key: string): Promise<void> {
@@ -241,6 +230,27 @@ export class LocalStateStore implements StateStore {
       },
     };
   }
+}
+
+/** Relative paths of the files below dir, skipping hidden names (temp files); none if dir is missing. */
+async function listFiles(dir: string, base = ''): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const nested = await Promise.all(
+    entries
+      .filter((e) => !e.name.startsWith('.'))
+      .map((e) =>
+        e.isDirectory()
+          ? listFiles(join(dir, e.name), `${base}${e.name}/`)
+          : Promise.resolve(e.isFile() ? [`${base}${e.name}`] : []),
+      ),
+  );
+  return nested.flat();
 }
 
 async function readLockRecord(file: string): Promise<LockRecord | 'missing' | 'unreadable'> {
