@@ -22,11 +22,21 @@ class RecordingBackend {
   readonly kind = 'docker' as const;
   readonly groups = new Map<string, ContainerGroup>();
   readonly log: string[] = [];
+  private waiters: { entry: string; resolve: () => void }[] = [];
+  private record(entry: string) {
+    this.log.push(entry);
+    for (const w of this.waiters.filter((w) => w.entry === entry)) w.resolve();
+  }
+  /** Resolves once the log has this entry: a verb that got this far holds the lock. */
+  reached(entry: string): Promise<void> {
+    if (this.log.includes(entry)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ entry, resolve }));
+  }
   async ping() {
-    this.log.push('ping');
+    this.record('ping');
   }
   async createOrUpdate(group: PlannedGroup) {
-    this.log.push(`create ${group.name}`);
+    this.record(`create ${group.name}`);
     await sleep(300);
     this.groups.set(group.name!, group);
     return group;
@@ -41,7 +51,7 @@ class RecordingBackend {
     this.groups.delete(name);
   }
   async purgeCluster(cluster: string) {
-    this.log.push(`purge ${cluster}`);
+    this.record(`purge ${cluster}`);
     await sleep(200);
     const mine = await this.list({ [TAG.cluster]: cluster });
     for (const g of mine) this.groups.delete(g.name!);
@@ -109,7 +119,8 @@ describe.each(stores)('cluster verbs hold the lock ($name)', ({ make }) => {
     };
     const [one, two] = await Promise.all([
       upCluster({ name: 'pr-7' }, deps(0, 'workflow run'), ready('1')),
-      sleep(100).then(() => upCluster({ name: 'pr-7' }, deps(1, 'PR comment'), ready('2'))),
+      // The second starts once the first holds the lock (it pings the backend only then).
+      recorder.reached('ping').then(() => upCluster({ name: 'pr-7' }, deps(1, 'PR comment'), ready('2'))),
     ]);
     // The second up started while the first held the lock: it waited, then converged.
     expect(recorder.log).toEqual([
@@ -136,7 +147,7 @@ describe.each(stores)('cluster verbs hold the lock ($name)', ({ make }) => {
     const recorder = new RecordingBackend();
     const deps: ClusterDeps = { backend: backendOf(recorder), store };
     const up = upCluster({ name: 'pr-8' }, deps, () => sleep(500));
-    await sleep(150);
+    await recorder.reached('create pr-8-control-plane');
     const down = destroyCluster('pr-8', deps);
     await up;
     expect(await down).toBe(true);
