@@ -13,7 +13,7 @@ import {
 } from '../core/cluster.js';
 import { TAG, nodeName } from '../core/names.js';
 import type { PlannedGroup } from '../core/plan.js';
-import { LocalStateStore, readSpec } from '../core/state.js';
+import { LocalStateStore, readSpec } from '../core/state/index.js';
 
 const USAGE = `Usage: frankenetes <command> [options]
 
