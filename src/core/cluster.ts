@@ -10,6 +10,7 @@ import {
   issueAdminCredential,
   type CertKeyPair,
 } from './pki.js';
+import { credentialSecretForms, pkiSecretForms } from './secrets.js';
 import { parseClusterSpec, type ClusterSpec } from './spec.js';
 import {
   describeHolder,
@@ -28,6 +29,11 @@ export interface ClusterDeps {
   /** Progress for people: one short line per step. */
   progress?: (message: string) => void;
   now?: () => Date;
+  /**
+   * Called with every form of a secret (certificates, keys, their base64 and PEM lines) as soon as
+   * this process holds it, before anything could print it: hosts that log publicly mask them.
+   */
+  onSecrets?: (forms: string[]) => void;
   /** The cluster's lock, held while a verb changes the cluster: who we are, how long to wait for another holder. */
   lock?: { owner?: string; timeoutMs?: number };
 }
@@ -124,7 +130,10 @@ async function upClusterLocked(
     if (!pki) {
       progress('issuing cluster certificates');
       pki = await createClusterPki(spec, deps.now?.());
+      deps.onSecrets?.(pkiSecretForms(pki));
       await writePki(store, spec.name, pki);
+    } else {
+      deps.onSecrets?.(pkiSecretForms(pki));
     }
     await writeSpec(store, spec);
     const groups = await applyPlan(planCluster(spec, pki), deps);
@@ -168,11 +177,14 @@ export async function adminCredential(spec: ClusterSpec, deps: ClusterDeps): Pro
   const stored = await deps.store.get(spec.name, ADMIN);
   if (stored) {
     const credential = JSON.parse(stored.toString('utf8')) as CertKeyPair;
+    deps.onSecrets?.(credentialSecretForms(credential));
     if (certificateExpiry(credential.cert).getTime() - now.getTime() > MIN_REMAINING_MS) return credential;
   }
   const pki = await readPki(deps.store, spec.name);
   if (!pki) throw new ClusterError(`cluster "${spec.name}" has no PKI in the state store`);
+  deps.onSecrets?.(pkiSecretForms(pki));
   const credential = await issueAdminCredential(pki, spec, now);
+  deps.onSecrets?.(credentialSecretForms(credential));
   await deps.store.put(spec.name, ADMIN, JSON.stringify(credential));
   return credential;
 }
@@ -182,6 +194,7 @@ export async function adminKubeconfig(spec: ClusterSpec, deps: ClusterDeps): Pro
   const controlPlane = await deps.backend.get(controlPlaneGroupName(spec.name));
   const pki = await readPki(deps.store, spec.name);
   if (!pki) throw new ClusterError(`cluster "${spec.name}" has no PKI in the state store`);
+  deps.onSecrets?.(pkiSecretForms(pki));
   return renderKubeconfig({
     cluster: spec.name,
     user: ADMIN_USER,
