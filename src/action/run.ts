@@ -163,33 +163,34 @@ export async function runMain(): Promise<void> {
     core.exportVariable('KUBECONFIG', path);
     core.info(`✓ cluster ${spec.name} ready in ${seconds(Date.now() - started)}; KUBECONFIG=${path}`);
 
-    await core.summary
-      .addHeading(`Kubernetes cluster ${spec.name}`, 3)
-      .addTable([
-        [
-          { data: 'Cluster', header: true },
-          { data: 'Kubernetes', header: true },
-          { data: 'Backend', header: true },
-          { data: 'API server', header: true },
-          { data: 'Cost so far', header: true },
-        ],
-        [spec.name, `v${spec.kubernetesVersion}`, settings.backend, url, cost],
-      ])
-      .addHeading('Stages', 4)
-      .addTable([
-        [
-          { data: 'Stage', header: true },
-          { data: 'Time', header: true },
-        ],
-        ...timer.done.map((s) => [s.name, seconds(s.ms)]),
-        ['total', seconds(Date.now() - started)],
-      ])
-      .addRaw(
-        settings.keep
-          ? `Kept after the job as a preview environment, for ${settings.ttlHours} h.\n`
-          : 'Removed by the post step when the job ends.\n',
-      )
-      .write();
+    await writeSummary(() =>
+      core.summary
+        .addHeading(`Kubernetes cluster ${spec.name}`, 3)
+        .addTable([
+          [
+            { data: 'Cluster', header: true },
+            { data: 'Kubernetes', header: true },
+            { data: 'Backend', header: true },
+            { data: 'API server', header: true },
+            { data: 'Cost so far', header: true },
+          ],
+          [spec.name, `v${spec.kubernetesVersion}`, settings.backend, url, cost],
+        ])
+        .addHeading('Stages', 4)
+        .addTable([
+          [
+            { data: 'Stage', header: true },
+            { data: 'Time', header: true },
+          ],
+          ...timer.done.map((s) => [s.name, seconds(s.ms)]),
+          ['total', seconds(Date.now() - started)],
+        ])
+        .addRaw(
+          settings.keep
+            ? `Kept after the job as a preview environment, for ${settings.ttlHours} h.\n`
+            : 'Removed by the post step when the job ends.\n',
+        ),
+    );
   } catch (error) {
     failWith(error);
   }
@@ -220,9 +221,9 @@ export async function runPost(): Promise<void> {
         `${JSON.stringify({ keptBy: 'github-action', ttlHours: saved.ttlHours, expiresAt, run: runUrl() }, null, 2)}\n`,
       );
       core.info(`✓ cluster ${saved.cluster} kept until ${expiresAt} (cost so far ${cost})`);
-      await core.summary
-        .addRaw(`Cluster ${saved.cluster} kept until ${expiresAt}; cost so far ${cost}.\n`)
-        .write();
+      await writeSummary(() =>
+        core.summary.addRaw(`Cluster ${saved.cluster} kept until ${expiresAt}; cost so far ${cost}.\n`),
+      );
       return;
     }
     const removed = await destroyCluster(saved.cluster, deps);
@@ -234,9 +235,20 @@ export async function runPost(): Promise<void> {
         ? `✓ cluster ${saved.cluster} removed (cost ${cost})`
         : `nothing left of cluster ${saved.cluster}: already removed`,
     );
-    await core.summary.addRaw(`Cluster ${saved.cluster} removed; estimated cost ${cost}.\n`).write();
+    await writeSummary(() =>
+      core.summary.addRaw(`Cluster ${saved.cluster} removed; estimated cost ${cost}.\n`),
+    );
   } catch (error) {
     failWith(error);
+  }
+}
+
+/** The job summary is for people: a runner (or local tool) without one does not fail the step. */
+async function writeSummary(build: () => typeof core.summary): Promise<void> {
+  try {
+    await build().write();
+  } catch (error) {
+    core.warning(`job summary not written: ${(error as Error).message}`);
   }
 }
 
