@@ -15,6 +15,7 @@ import { TAG, nodeName } from '../core/names.js';
 import type { PlannedGroup } from '../core/plan.js';
 import { nodeProblem, waitForControlPlane } from '../core/readiness.js';
 import { runAgent } from '../agent/run.js';
+import { EmulatorUsageError, runEmulatorCli } from '../emulator/cli.js';
 import { LocalStateStore, readSpec } from '../core/state.js';
 
 const USAGE = `Usage: frankenetes <command> [options]
@@ -67,6 +68,12 @@ function summarize(group: ContainerGroup): string[] {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // The offline ACI emulator has its own options (hidden command, see src/emulator/cli.ts).
+  if (argv[0] === 'emulator') {
+    return runEmulatorCli(argv.slice(1)).catch((e: unknown) => {
+      throw e instanceof EmulatorUsageError ? new UsageError(e.message) : e;
+    });
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
