@@ -72,6 +72,8 @@ function take<T extends { expires: number }>(map: Map<string, T>, id: string): T
 export function serveExec(ws: WebSocket, session: PendingSession, log: (m: string) => void): void {
   let exec: ExecSession | undefined;
   let authenticated = false;
+  // Input that arrives while the command is still starting is kept for it, in order.
+  const early: Buffer[] = [];
   const decoder = new StringDecoder('utf8');
   const timer = setTimeout(() => ws.close(1008, 'no password'), 10_000);
   ws.on('message', (data, isBinary) => {
@@ -87,6 +89,7 @@ export function serveExec(ws: WebSocket, session: PendingSession, log: (m: strin
         .open()
         .then((e) => {
           exec = e;
+          for (const chunk of early.splice(0)) e.stdin?.write(chunk);
           e.stdout.on('data', (chunk: Buffer) => {
             const text = decoder.write(chunk);
             if (text && ws.readyState === ws.OPEN) ws.send(text);
@@ -106,7 +109,8 @@ export function serveExec(ws: WebSocket, session: PendingSession, log: (m: strin
       return;
     }
     void isBinary;
-    exec?.stdin?.write(bytes);
+    if (exec) exec.stdin?.write(bytes);
+    else early.push(bytes);
   });
   ws.on('close', () => {
     clearTimeout(timer);
