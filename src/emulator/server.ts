@@ -168,6 +168,13 @@ function dockerEngine(socketPath: string, imageMap: { from: string; to: string }
       }
       return backend;
     },
+    async cachedImages() {
+      const images = await docker.listImages();
+      return images
+        .flatMap((i) => i.RepoTags ?? [])
+        .filter((t) => !t.includes('<none>'))
+        .sort();
+    },
     async resolveImage(image) {
       if (await exists(image)) return image;
       for (const { from, to } of imageMap) {
@@ -373,7 +380,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       case 'ContainerGroups_List':
       case 'ContainerGroups_ListByResourceGroup': {
         const list = groups.list(ids.subscriptionId, m.params.resourceGroupName);
-        return { status: 200, body: { value: await Promise.all(list.map((g) => groups.render(g, true))) } };
+        return { status: 200, body: { value: await Promise.all(list.map((g) => groups.render(g, 'list'))) } };
       }
       case 'ContainerGroups_Get':
         return { status: 200, body: await groups.render(groups.require(ids)) };
@@ -381,7 +388,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         const { created, group, operation } = groups.createOrUpdate(ids, body as WireGroup);
         return {
           status: created ? 201 : 200,
-          body: await groups.render(group, true),
+          body: await groups.render(group, 'put'),
           headers: { 'Azure-AsyncOperation': operationUrls(req, group, operation).asyncOperation },
         };
       }
@@ -484,8 +491,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           },
         };
       }
-      case 'Location_ListCachedImages':
-        return { status: 200, body: { value: [] } };
+      case 'Location_ListCachedImages': {
+        const images = (await engine.cachedImages?.()) ?? [];
+        return { status: 200, body: { value: images.map((image) => ({ osType: 'Linux', image })) } };
+      }
       case 'Location_ListCapabilities': {
         const limits = { ...ACI_LIMITS, ...options.limits };
         return {
