@@ -4,6 +4,7 @@
 import { ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
 import { ClientSecretCredential } from '@azure/identity';
 import { readFileSync, statSync } from 'node:fs';
+import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,5 +128,36 @@ describe('the emulator in a container', () => {
     expect(done.containers[0]?.instanceView?.events?.find((ev) => ev.name === 'Pulled')?.message).toContain(
       'local image localhost/frankenetes/agent:0.1.0',
     );
+  });
+
+  it('takes faults through its admin endpoint, and recorded no violation of the spec', async () => {
+    const { adminKey } = JSON.parse(readFileSync(join(dataDir, 'identity.json'), 'utf8')) as {
+      adminKey: string;
+    };
+    const ca = readFileSync(join(dataDir, 'ca.crt'), 'utf8');
+    const admin = (method: string, path: string, body?: unknown) =>
+      new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+        const req = request(
+          `${url}${path}`,
+          { method, ca, headers: { 'x-emulator-admin-key': adminKey } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+            });
+          },
+        );
+        req.on('error', reject);
+        req.end(body === undefined ? undefined : JSON.stringify(body));
+      });
+    expect(
+      (await admin('POST', '/emulator/faults', { kind: 'throttle', count: 1, retryAfterSeconds: 1 })).status,
+    ).toBe(200);
+    const started = Date.now();
+    expect((await client.containerGroups.get(RG, 'caller')).name).toBe('caller');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect((await admin('GET', '/emulator/violations')).body).toEqual({ responses: [], requests: [] });
   });
 });
