@@ -34,7 +34,7 @@ import { ACI_LIMITS, ACI_REGIONS, schemaError, type AciLimits } from './rules.js
 import { containerInstanceValidator } from './spec.js';
 import { matchOperation, type MatchedOperation, type OperationSpec, type Violation } from './swagger.js';
 import { ARM_THROTTLE, Throttle, type RequestKind, type ThrottleSettings } from './throttle.js';
-import { TokenSigner } from './tokens.js';
+import { TokenSigner, secretsEqual } from './tokens.js';
 
 export interface EmulatorOptions {
   /** Address to listen on (default 127.0.0.1) and port (default: any free one). */
@@ -791,14 +791,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (path === '/emulator/violations')
       return send(res, { status: 200, body: { responses: violations, requests: requestViolations } });
     if (path === '/emulator/groups') {
-      const list = [...groups.groups.values()].map((g) => ({
-        id: g.id,
-        engineName: g.engineName,
-        provisioningState: g.provisioningState,
-        stopped: g.stopped,
-        ip: g.ip,
-        localImages: g.localImages,
-      }));
+      // What ARM does not say: where each group runs on the engine, and its ports on 127.0.0.1.
+      const list = await Promise.all(
+        [...groups.groups.values()].map(async (g) => {
+          const view = g.stopped ? undefined : await engine.backendFor(g.location).get(g.engineName);
+          return {
+            id: g.id,
+            engineName: g.engineName,
+            provisioningState: g.provisioningState,
+            stopped: g.stopped,
+            ip: g.ip,
+            hostPorts:
+              (view as { local?: { hostPorts?: Record<number, number> } } | undefined)?.local?.hostPorts ??
+              {},
+            localImages: g.localImages,
+          };
+        }),
+      );
       return send(res, { status: 200, body: { groups: list } });
     }
     return send(res, {
@@ -831,7 +840,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const attach = /^\/attach\/([^/]+)$/.exec(url.pathname);
     const execSession = exec?.[1] ? sessions.takeExec(exec[1]) : undefined;
     const attachSession = attach?.[1] ? sessions.takeAttach(attach[1]) : undefined;
-    if (attachSession && req.headers.authorization !== attachSession.password) {
+    if (attachSession && !secretsEqual(req.headers.authorization ?? '', attachSession.password)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
     }

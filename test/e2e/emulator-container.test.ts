@@ -160,4 +160,32 @@ describe('the emulator in a container', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect((await admin('GET', '/emulator/violations')).body).toEqual({ responses: [], requests: [] });
   });
+
+  it('refuses bad input with one clear line and a usage exit code', () => {
+    const verb = cli(['emulator', 'launch'], {});
+    expect(verb.code).toBe(2);
+    expect(verb.stderr.trim()).toBe(
+      'frankenetes: error: unknown emulator command "launch" (try `frankenetes emulator --help`)',
+    );
+    const port = cli(['emulator', 'start', '--port', 'http'], {});
+    expect(port.code).toBe(2);
+    expect(port.stderr.trim()).toBe('frankenetes: error: --port must be a port number, got "http"');
+    const image = cli(
+      [
+        'emulator',
+        'start',
+        '--data-dir',
+        dataDir,
+        '--instance',
+        'aci-emu-noimage',
+        '--image',
+        'localhost/nothing:0',
+      ],
+      {},
+    );
+    expect(image.code).toBe(1);
+    expect(image.stderr.trim()).toBe(
+      'frankenetes: error: image localhost/nothing:0 is not on the engine; build it with scripts/build-images.sh local',
+    );
+  });
 });
