@@ -210,6 +210,7 @@ export async function runEmulatorCli(argv: string[]): Promise<number> {
         );
         throw new Error(
           `could not start the emulator container (port 127.0.0.1:${hostPort} in use?): ${message}`,
+          { cause: error },
         );
       }
       const url = `https://127.0.0.1:${hostPort}`;
