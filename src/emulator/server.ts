@@ -662,7 +662,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
               `The request content was invalid and could not be deserialized: '${(error as Error).message}'.`,
             );
           }
-          if (param.schema) problems.push(...validator.validate(param.schema, body, 'request'));
+          if (param.schema) {
+            problems.push(...validator.validate(param.schema, body, 'request'));
+            body = validator.canonicalize(param.schema, body);
+          }
         }
       }
       if (problems.length) {

@@ -304,6 +304,20 @@ describe('long-running operations', () => {
     expect(slow?.properties.provisioningState).toBe('Failed');
   });
 
+  it('stores enum values as the spec spells them, whatever case the request used', async () => {
+    const body = group({
+      restartPolicy: 'onfailure',
+      ipAddress: { type: 'public', ports: [{ port: 80, protocol: 'tcp' }] },
+    });
+    const r = await call(e, 'PUT', `${GROUPS}/lower`, { token, body });
+    expect(r.status).toBe(201);
+    expect((r.body as { properties: Record<string, unknown> }).properties).toMatchObject({
+      restartPolicy: 'OnFailure',
+      ipAddress: { type: 'Public', ports: [{ port: 80, protocol: 'TCP' }] },
+    });
+    await e.groups.settle();
+  });
+
   it('deletes an absent group with 204', async () => {
     const r = await call(e, 'DELETE', `${GROUPS}/never-made`, { token });
     expect(r.status).toBe(204);
