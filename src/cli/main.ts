@@ -65,6 +65,13 @@ function summarize(group: ContainerGroup): string[] {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // The offline ACI emulator has its own options (hidden command, see src/emulator/cli.ts).
+  if (argv[0] === 'emulator') {
+    const { EmulatorUsageError, runEmulatorCli } = await import('../emulator/cli.js');
+    return runEmulatorCli(argv.slice(1)).catch((e: unknown) => {
+      throw e instanceof EmulatorUsageError ? new UsageError(e.message) : e;
+    });
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
