@@ -1,9 +1,12 @@
 import * as core from '@actions/core';
 import { context } from '@actions/github';
 import type { ContainerGroup } from '@azure/arm-containerinstance';
+import Docker from 'dockerode';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DockerBackend } from '../core/backends/docker.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DockerBackend, defaultEngineSocket } from '../core/backends/docker.js';
 import type { ContainerGroupBackend } from '../core/backend.js';
 import {
   adminKubeconfig,
@@ -13,9 +16,10 @@ import {
   type ClusterDeps,
 } from '../core/cluster.js';
 import { billedSeconds, clusterCost, groupResources } from '../core/cost.js';
-import { TAG, controlPlaneGroupName, nodeName } from '../core/names.js';
+import { AGENT_IMAGE, TAG, controlPlaneGroupName, nodeName } from '../core/names.js';
 import { openStateStore } from '../core/state/open.js';
 import type { StateStore } from '../core/state/index.js';
+import { ensureAgentImage } from './agent-image.js';
 import { InputErrors, readSettings, savedState, type ActionSettings, type SavedState } from './settings.js';
 
 const STATE_KEY = 'frankenetes';
@@ -34,6 +38,13 @@ function masker(): (forms: string[]) => void {
       core.setSecret(form);
     }
   };
+}
+
+/** dist/ beside the running bundle (dist/action/index.js), or the repository's when run from source. */
+function distDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const beside = join(here, '..');
+  return existsSync(join(beside, 'index.js')) ? beside : join(here, '..', '..', 'dist');
 }
 
 function openTarget(saved: Pick<SavedState, 'backend' | 'state'>): {
@@ -123,6 +134,15 @@ export async function runMain(): Promise<void> {
   const timer = new StageTimer();
   try {
     const { backend, store } = openTarget(saved);
+    if (settings.backend === 'docker') {
+      timer.start(`making sure the agent image ${AGENT_IMAGE} is there`);
+      const engine = new Docker({ socketPath: defaultEngineSocket() });
+      const how = await ensureAgentImage(engine, AGENT_IMAGE, {
+        distDir: distDir(),
+        log: (m) => core.info(m),
+      });
+      core.info(`  agent image ${AGENT_IMAGE}: ${how}`);
+    }
     const deps: ClusterDeps = { backend, store, onSecrets: mask, progress: (m) => timer.start(m) };
     core.startGroup(
       `Create cluster ${spec.name} (Kubernetes v${spec.kubernetesVersion}, ${settings.backend})`,
