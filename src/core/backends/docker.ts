@@ -8,9 +8,11 @@ import type {
 import Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, open, realpath, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pack } from 'tar-stream';
+import { etcHostsFile, withPodIP } from '../local-pod.js';
 import { TAG } from '../names.js';
 import { StandbySandboxes, type StandbyOptions } from './docker-standby.js';
 import type { PlannedGroup } from '../plan.js';
@@ -45,13 +47,30 @@ export interface DockerBackendOptions {
   /** Keep this many started sandboxes ready for the cluster's groups (see StandbySandboxes). */
   standby?: { cluster: string; size: number; log?: (message: string) => void };
   /**
-   * Secret volumes as files in a volume this process has mounted at `mountedAt` (the agent's
-   * `volume` of group `group`), bind-mounted into containers as the kubelet does: no engine
-   * volume and no archive upload per pod. Without it, secret volumes are engine volumes filled
-   * through the engine's archive API.
+   * What the kubelet keeps in its pod directories, as files in a volume this process has mounted
+   * at `mountedAt` (the agent's `volume` of group `group`), bind-mounted into containers as the
+   * kubelet does: secret volumes, emptyDirs, /etc/hosts and termination-message files; no engine
+   * volume and no archive upload per pod. Without it, secret volumes and emptyDirs are engine
+   * volumes (secret ones filled through the engine's archive API), and containers get the engine's
+   * /etc/hosts and no termination messages or subPath mounts.
    */
   secretFiles?: { group: string; volume: string; mountedAt: string };
 }
+
+/** A group's pod files: where this process sees them, where the engine does, and each volume's host path. */
+interface PodFiles {
+  local: string;
+  host: string;
+  volumes: Map<string, string>;
+}
+
+/** Inside a group's pod files, beside its volumes (whose names are DNS labels, without dots). */
+const ETC_HOSTS = '.etc-hosts';
+const TERMINATION_DIR = '.termination';
+const TERMINATION_MESSAGE_MAX_BYTES = 4096;
+
+/** A name that is safe as one path component. */
+const isPlainName = (name: string) => /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) && !name.includes('..');
 
 /** The engine socket: $DOCKER_HOST (unix://), $FRANKENETES_ENGINE_SOCKET, Docker's, then Podman's. */
 export function defaultEngineSocket(env: NodeJS.ProcessEnv = process.env): string {
@@ -175,6 +194,7 @@ export class DockerBackend implements ContainerGroupBackend {
   private readonly secretFiles: DockerBackendOptions['secretFiles'];
   /** The engine host's path of the secretFiles volume, looked up once. */
   private secretFilesHostPath: Promise<string> | undefined;
+  private podman: Promise<boolean> | undefined;
 
   constructor(options: DockerBackendOptions = {}) {
     this.socketPath = options.socketPath ?? defaultEngineSocket();
@@ -252,7 +272,7 @@ export class DockerBackend implements ContainerGroupBackend {
       throw new BackendError(
         `image ${image} is not available locally and could not be pulled (${errorText(error)}); build it with scripts/build-images.sh`,
         'image-missing',
-        { cause: error },
+        { cause: error, image },
       );
     }
   }
@@ -319,10 +339,10 @@ export class DockerBackend implements ContainerGroupBackend {
     const cluster = this.clusterOf(group);
     await this.ensureNetwork(cluster);
     const volumes = group.volumes ?? [];
-    const files = await this.writeSecretFiles(group);
+    const files = await this.writePodFiles(group);
     await Promise.all(
       volumes
-        .filter((v) => !files.has(v.name))
+        .filter((v) => !files?.volumes.has(v.name))
         .map((v) =>
           this.docker.createVolume({
             Name: this.volumeName(group.name, v.name),
@@ -333,15 +353,26 @@ export class DockerBackend implements ContainerGroupBackend {
     const identity = { [LABEL.hash]: hash, [LABEL.definition]: JSON.stringify(redact(group)) };
     this.identities.set(group.name, identity);
     const publishes = Boolean(group.ipAddress?.ports?.length || group.ipAddress?.dnsNameLabel);
-    const infraId =
-      (!publishes && (await this.standby?.claim(group.name))) || (await this.createInfra(group, identity));
+    // A sandbox's hostname is fixed at its creation. Podman gives each member its own UTS namespace
+    // with the pod's hostname while sharing the sandbox's network; Docker shares the sandbox's, so
+    // there the pod's hostname needs a fresh sandbox.
+    const ownHostname = !group.local?.hostname || (await this.isPodman());
+    const sandbox =
+      (!publishes && ownHostname && (await this.standby?.claim(group.name))) ||
+      (await this.createInfra(group, identity, ownHostname ? undefined : group.local?.hostname));
+    if (files && group.local?.etcHosts) {
+      await writeFile(`${files.local}/${ETC_HOSTS}`, etcHostsFile(group.local.etcHosts, sandbox.ip), {
+        mode: 0o644,
+      });
+    }
+    const member = { infraId: sandbox.id, ip: sandbox.ip, files, hostname: ownHostname };
 
     // Secret volumes are filled through the first member that mounts them, before it starts.
-    const unwritten = new Set(volumes.filter((v) => v.secret && !files.has(v.name)).map((v) => v.name));
+    const unwritten = new Set(
+      volumes.filter((v) => v.secret && !files?.volumes.has(v.name)).map((v) => v.name),
+    );
     const createMembers = async (list: AnyContainer[], kind: 'init' | 'container') => {
-      const members = await Promise.all(
-        list.map((c) => this.createMember(group, infraId, c, kind, identity, files)),
-      );
+      const members = await Promise.all(list.map((c) => this.createMember(group, member, c, kind, identity)));
       await Promise.all(list.map((c, i) => this.writeSecretVolumes(group, c, members[i], unwritten)));
       return members;
     };
@@ -356,32 +387,118 @@ export class DockerBackend implements ContainerGroupBackend {
   }
 
   /**
-   * With `secretFiles`, writes each secret volume as files and returns volume → host path to
-   * bind; otherwise returns an empty map.
+   * With `secretFiles`, writes what a kubelet keeps in its pod directory: each secret volume's files
+   * (with their modes, group-owned by the pod's fsGroup), each emptyDir as a directory anyone may
+   * write (0777, as the kubelet's), and each container's empty termination-message file (0666).
    */
-  private async writeSecretFiles(group: PlannedGroup): Promise<Map<string, string>> {
-    const binds = new Map<string, string>();
-    const secrets = (group.volumes ?? []).filter((v) => v.secret);
-    if (!this.secretFiles || !secrets.length) return binds;
+  private async writePodFiles(group: PlannedGroup): Promise<PodFiles | undefined> {
+    if (!this.secretFiles) return undefined;
     const local = `${this.secretFiles.mountedAt}/${group.name}`;
     this.secretFilesHostPath ??= this.docker
       .getVolume(this.volumeName(this.secretFiles.group, this.secretFiles.volume))
       .inspect()
       .then((v) => v.Mountpoint);
     const host = `${await this.secretFilesHostPath}/${group.name}`;
+    const fsGroup = group.local?.fsGroup;
     await rm(local, { recursive: true, force: true });
-    for (const v of secrets) {
-      await mkdir(`${local}/${v.name}`, { recursive: true, mode: 0o755 });
-      for (const [file, content] of Object.entries(v.secret ?? {})) {
-        await writeFile(`${local}/${v.name}/${file}`, Buffer.from(content, 'base64'), { mode: 0o644 });
+    await mkdir(local, { recursive: true, mode: 0o755 });
+    const volumes = new Map<string, string>();
+    for (const v of group.volumes ?? []) {
+      const dir = `${local}/${v.name}`;
+      if (v.secret) {
+        await mkdir(dir, { mode: 0o755 });
+        for (const [file, content] of Object.entries(v.secret)) {
+          const path = `${dir}/${file}`;
+          await mkdir(dirname(path), { recursive: true, mode: 0o755 });
+          const mode = group.local?.fileModes?.[v.name]?.[file] ?? 0o644;
+          await writeFile(path, Buffer.from(content, 'base64'));
+          await chmod(path, mode); // not through writeFile: the umask would take bits away
+          if (fsGroup !== undefined) await chown(path, 0, fsGroup);
+        }
+      } else if (v.emptyDir) {
+        await mkdir(dir);
+        // Setgid with an fsGroup, so files made there belong to the pod's group (as the kubelet's).
+        await chmod(dir, fsGroup === undefined ? 0o777 : 0o2777);
+        if (fsGroup !== undefined) await chown(dir, 0, fsGroup);
+      } else {
+        continue;
       }
-      binds.set(v.name, `${host}/${v.name}`);
+      volumes.set(v.name, `${host}/${v.name}`);
     }
-    return binds;
+    const messages = Object.entries(group.local?.containers ?? {}).filter(
+      ([, c]) => c.terminationMessagePath,
+    );
+    if (messages.length) await mkdir(`${local}/${TERMINATION_DIR}`, { mode: 0o755 });
+    for (const [name] of messages) {
+      const path = `${local}/${TERMINATION_DIR}/${name}`;
+      await writeFile(path, '');
+      await chmod(path, 0o666);
+    }
+    return { local, host, volumes };
+  }
+
+  /**
+   * The engine's path of `subPath` inside a pod-files volume, made as a directory when missing, as
+   * the kubelet does. Each component is resolved before the next is made, so a symlink a container
+   * left in an emptyDir cannot lead a mount out of its volume (the kubelet's safe subpath check).
+   */
+  private async subPathSource(files: PodFiles | undefined, volume: string, subPath: string): Promise<string> {
+    if (!files?.volumes.has(volume)) {
+      throw new BackendError(`subPath mounts of volume ${volume} need the agent's pod files`, 'failed');
+    }
+    const base = await realpath(files.local);
+    const root = await realpath(`${files.local}/${volume}`);
+    const inside = (path: string) => path === root || path.startsWith(`${root}/`);
+    let current = root;
+    for (const part of subPath.split('/').filter((p) => p && p !== '.')) {
+      const next = `${current}/${part}`;
+      const exists = await lstat(next).then(
+        () => true,
+        () => false,
+      );
+      if (!exists) {
+        await mkdir(next);
+        await chmod(next, (await lstat(root)).mode & 0o7777);
+      }
+      current = await realpath(next);
+      if (!inside(current)) {
+        throw new BackendError(`subPath "${subPath}" of volume ${volume} leads out of the volume`, 'failed');
+      }
+    }
+    return `${files.host}${current.slice(base.length)}`;
+  }
+
+  /** Whether the engine is Podman (whose members may have their own hostname), asked once. */
+  private isPodman(): Promise<boolean> {
+    this.podman ??= this.docker
+      .version()
+      .then((v) => (v.Components ?? []).some((c) => /podman/i.test(c.Name)))
+      .catch(() => false);
+    return this.podman;
+  }
+
+  async terminationMessage(name: string, container: string): Promise<string | undefined> {
+    if (!this.secretFiles || !isPlainName(name) || !isPlainName(container)) return undefined;
+    const path = `${this.secretFiles.mountedAt}/${name}/${TERMINATION_DIR}/${container}`;
+    const file = await open(path, 'r').catch(() => undefined);
+    if (!file) return undefined;
+    try {
+      const { size } = await file.stat();
+      const length = Math.min(size, TERMINATION_MESSAGE_MAX_BYTES);
+      const buffer = Buffer.alloc(length);
+      await file.read(buffer, 0, length, size - length);
+      return buffer.toString('utf8');
+    } finally {
+      await file.close();
+    }
   }
 
   /** A fresh infra container: the group's network namespace, published ports and DNS names. */
-  private async createInfra(group: PlannedGroup, identity: Record<string, string>): Promise<string> {
+  private async createInfra(
+    group: PlannedGroup,
+    identity: Record<string, string>,
+    hostname?: string,
+  ): Promise<{ id: string; ip: string }> {
     const cluster = this.clusterOf(group);
     const exposed: Record<string, object> = {};
     const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
@@ -395,7 +512,7 @@ export class DockerBackend implements ContainerGroupBackend {
     const infra = await this.docker.createContainer({
       name: group.name,
       Image: this.pauseImage,
-      Hostname: group.name.slice(0, 63),
+      Hostname: hostname ?? group.name.slice(0, 63),
       Labels: this.labels(group, { [LABEL.kind]: INFRA, ...identity }),
       ExposedPorts: exposed,
       HostConfig: {
@@ -410,7 +527,8 @@ export class DockerBackend implements ContainerGroupBackend {
       },
     });
     await infra.start();
-    return infra.id;
+    const info = await infra.inspect();
+    return { id: infra.id, ip: info.NetworkSettings.Networks[this.networkName(cluster)]?.IPAddress ?? '' };
   }
 
   /** Writes the secret volumes this (created, not yet started) member mounts and nobody wrote yet. */
@@ -426,7 +544,8 @@ export class DockerBackend implements ContainerGroupBackend {
       if (!member || !secret || !unwritten.delete(mount.name)) continue;
       const tar = pack();
       for (const [file, content] of Object.entries(secret)) {
-        tar.entry({ name: file, mode: 0o644 }, Buffer.from(content, 'base64'));
+        const mode = group.local?.fileModes?.[mount.name]?.[file] ?? 0o644;
+        tar.entry({ name: file, mode }, Buffer.from(content, 'base64'));
       }
       tar.finalize();
       await member.putArchive(tar as unknown as NodeJS.ReadableStream, { path: mount.mountPath });
@@ -435,38 +554,58 @@ export class DockerBackend implements ContainerGroupBackend {
 
   private async createMember(
     group: PlannedGroup,
-    infraId: string,
+    sandbox: { infraId: string; ip: string; files: PodFiles | undefined; hostname: boolean },
     c: AnyContainer,
     kind: 'init' | 'container',
     identity: Record<string, string>,
-    files: Map<string, string>,
   ): Promise<Docker.Container> {
+    const { files, ip } = sandbox;
     const volumes = new Map((group.volumes ?? []).map((v) => [v.name, v]));
-    const binds = (c.volumeMounts ?? []).map((m) => {
+    const own = group.local?.containers?.[c.name];
+    const binds: string[] = [];
+    for (const m of c.volumeMounts ?? []) {
       // Secret volumes are read-only whatever the mount says, as on ACI.
       const readOnly = m.readOnly || Boolean(volumes.get(m.name)?.secret);
-      const source = files.get(m.name) ?? this.volumeName(group.name, m.name);
-      return `${source}:${m.mountPath}${readOnly ? ':ro' : ''}`;
-    });
+      const subPath = own?.subPaths?.[m.mountPath];
+      const source = subPath
+        ? await this.subPathSource(files, m.name, withPodIP(subPath, ip))
+        : (files?.volumes.get(m.name) ?? this.volumeName(group.name, m.name));
+      binds.push(`${source}:${m.mountPath}${readOnly ? ':ro' : ''}`);
+    }
+    if (files && own?.terminationMessagePath) {
+      binds.push(`${files.host}/${TERMINATION_DIR}/${c.name}:${own.terminationMessagePath}`);
+    }
+    // The kubelet's /etc/hosts, unless the container mounts its own.
+    if (files && group.local?.etcHosts && !c.volumeMounts?.some((m) => m.mountPath === '/etc/hosts')) {
+      binds.push(`${files.host}/${ETC_HOSTS}:/etc/hosts`);
+    }
     if (kind === 'container' && group.local?.engineSocket?.includes(c.name)) {
       binds.push(`${this.socketPath}:${ENGINE_SOCKET_IN_CONTAINER}`);
     }
     const resources = 'resources' in c ? c.resources : undefined;
     const restart =
       { Always: 'always', OnFailure: 'on-failure', Never: 'no' }[group.restartPolicy ?? 'Always'] ?? 'always';
-    const [entrypoint, ...args] = c.command ?? [];
-    const imageArgs = group.local?.args?.[c.name];
+    const [entrypoint, ...args] = (c.command ?? []).map((a) => withPodIP(a, ip));
+    const imageArgs = group.local?.args?.[c.name]?.map((a) => withPodIP(a, ip));
+    const groups = [group.local?.fsGroup, ...(group.local?.supplementalGroups ?? [])].filter(
+      (g): g is number => g !== undefined,
+    );
     return this.docker.createContainer({
       name: this.containerName(group.name, c.name),
       Image: c.image ?? this.pauseImage,
       ...(entrypoint ? { Entrypoint: [entrypoint], Cmd: args } : imageArgs ? { Cmd: imageArgs } : {}),
-      Env: (c.environmentVariables ?? []).map((e) => `${e.name}=${e.value ?? e.secureValue ?? ''}`),
+      Env: (c.environmentVariables ?? []).map(
+        (e) => `${e.name}=${withPodIP(e.value ?? e.secureValue ?? '', ip)}`,
+      ),
+      ...(sandbox.hostname && group.local?.hostname ? { Hostname: group.local.hostname } : {}),
+      ...(own?.workingDir ? { WorkingDir: own.workingDir } : {}),
       // Members carry the definition too: a claimed standby sandbox has no labels of the group.
       Labels: this.labels(group, { [LABEL.kind]: kind, [LABEL.container]: c.name, ...identity }),
       HostConfig: {
-        NetworkMode: `container:${infraId}`,
+        NetworkMode: `container:${sandbox.infraId}`,
         Binds: binds,
         RestartPolicy: { Name: kind === 'init' ? 'no' : restart },
+        ...(groups.length ? { GroupAdd: [...new Set(groups)].map(String) } : {}),
         // Requests weigh CPU time; limits (when given) cap it, as ACI does.
         CpuShares: resources ? Math.max(2, Math.round(resources.requests.cpu * 1024)) : undefined,
         NanoCpus: resources?.limits?.cpu ? Math.round(resources.limits.cpu * 1e9) : undefined,
