@@ -72,7 +72,10 @@ export class PodController {
   private stopped = false;
   private stops: (() => void)[] = [];
   private readonly podIPs = new Map<string, string | undefined>();
-  /** Pods waiting to be tried again: their timer and how many attempts failed. */
+  /**
+   * Pods that could not start: how many attempts failed, and the timer of the next one. While it
+   * runs, other reasons to reconcile (their own status updates, the resync) do not try again.
+   */
   private readonly retries = new Map<string, { attempts: number; timer?: NodeJS.Timeout }>();
   /** The last failure reported per pod UID: an unchanged one gets no new event. */
   private readonly reported = new Map<string, string>();
@@ -238,6 +241,7 @@ export class PodController {
       group = undefined;
     }
     if (!group && !isTerminal(pod)) {
+      if (this.retries.get(key)?.timer) return; // backing off; its status says why it waits
       group = await this.create(pod);
       if (!group) return;
     }
@@ -528,7 +532,10 @@ export class PodController {
     clearTimeout(retry.timer);
     const delay = Math.min(RETRY[kind].maxMs, RETRY[kind].firstMs * 2 ** retry.attempts);
     retry.attempts++;
-    retry.timer = setTimeout(() => this.schedule(key), delay);
+    retry.timer = setTimeout(() => {
+      retry.timer = undefined;
+      this.schedule(key);
+    }, delay);
     retry.timer.unref();
     this.retries.set(key, retry);
   }

@@ -266,7 +266,8 @@ function resourceFieldValue(
   const name = sel.containerName || container;
   const c = allContainers(pod).find((x) => x.name === name);
   if (!c) throw configError(`resourceFieldRef ${sel.resource} refers to unknown container "${name ?? ''}"`);
-  const divisor = sel.divisor === undefined ? 1 : parseQuantity(sel.divisor);
+  // The API server defaults the divisor to 0, which means 1 (as in the kubelet).
+  const divisor = sel.divisor === undefined ? 1 : parseQuantity(sel.divisor) || 1;
   if (!(divisor > 0))
     throw configError(`resourceFieldRef ${sel.resource} has an invalid divisor "${sel.divisor ?? ''}"`);
   const [kind, resource] = sel.resource.split('.', 2) as ['requests' | 'limits', string];

@@ -964,6 +964,15 @@ describe('podToContainerGroup: as the kubelet makes pods', () => {
     expect(decoded(volume(group, 'limits').secret)).toEqual({ cpu: '16', mem: '64' });
   });
 
+  it('takes the divisor "0" the API server fills in as 1, as the kubelet does', () => {
+    const group = translate(
+      simplePod({
+        env: [{ name: 'CPU', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '0' } } }],
+      }),
+    );
+    expect(envValue(group, 'CPU')).toBe('16');
+  });
+
   it('reports given limits and requests, rounded up by the divisor', () => {
     const group = translate(
       simplePod({

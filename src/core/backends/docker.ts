@@ -265,9 +265,17 @@ export class DockerBackend implements ContainerGroupBackend {
     }
     try {
       const stream = await this.docker.pull(image);
-      await new Promise<void>((resolve, reject) =>
-        this.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
+      // A failed pull may still answer 200, its error in the progress stream (Podman does).
+      const events = await new Promise<{ error?: string }[]>((resolve, reject) =>
+        this.docker.modem.followProgress(stream, (err: Error | null, output: { error?: string }[]) =>
+          err ? reject(err) : resolve(output ?? []),
+        ),
       );
+      const failed = events.find((e) => e.error)?.error;
+      if (failed) throw new Error(failed);
+      if (!(await ignoreMissing(this.docker.getImage(image).inspect())))
+        throw new Error('the engine has no such image');
+      this.present.add(`image:${image}`);
     } catch (error) {
       throw new BackendError(
         `image ${image} is not available locally and could not be pulled (${errorText(error)}); build it with scripts/build-images.sh`,
