@@ -459,7 +459,7 @@ describe('container lifecycle hooks', () => {
     expect(k('delete', 'pod', 'slow-pre-stop').code).toBe(0);
     const seconds = (Date.now() - started) / 1000;
     expect(seconds).toBeGreaterThanOrEqual(3);
-    expect(seconds).toBeLessThanOrEqual(3 + 2 + 3);
+    expect(seconds).toBeLessThanOrEqual(3 + 2 + 5); // engine and API round trips on a busy machine
   });
 });
 
