@@ -60,6 +60,8 @@ export interface LocalContainer {
   /** Where the container may write its termination message (a file the node reads back). */
   terminationMessagePath?: string;
   workingDir?: string;
+  /** securityContext.readOnlyRootFilesystem (ACI has no such setting). */
+  readOnlyRootFilesystem?: boolean;
 }
 
 export interface ClusterPlan {

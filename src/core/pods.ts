@@ -1106,6 +1106,7 @@ function commonParts(c: V1Container, lookups: Lookups, fileVolumes: Set<string>)
       subPaths: Object.keys(subPaths).length ? subPaths : undefined,
       terminationMessagePath: c.terminationMessagePath ?? DEFAULT_TERMINATION_MESSAGE_PATH,
       workingDir: c.workingDir || undefined,
+      readOnlyRootFilesystem: c.securityContext?.readOnlyRootFilesystem || undefined,
     });
     return { base, args, local };
   } catch (error) {

@@ -258,6 +258,61 @@ describe('volumes', () => {
   });
 });
 
+describe('security context', () => {
+  it('runs as runAsUser with the fsGroup, whose members may read 0400 secret files', async () => {
+    k('create', 'secret', 'generic', 'private-key', '--from-literal=key=k3y');
+    apply(
+      pod(
+        'run-as',
+        {
+          command: ['sh', '-c', 'id -u; id -G; cat /keys/key; echo; touch /data/ok && ls -n /data'],
+          securityContext: { allowPrivilegeEscalation: false },
+          volumeMounts: [
+            { name: 'keys', mountPath: '/keys' },
+            { name: 'data', mountPath: '/data' },
+          ],
+        },
+        {
+          securityContext: { runAsUser: 1000, fsGroup: 2000 },
+          volumes: [
+            { name: 'keys', secret: { secretName: 'private-key', defaultMode: 0o400 } },
+            { name: 'data', emptyDir: {} },
+          ],
+        },
+      ),
+    );
+    await waitPhase('run-as', 'Succeeded');
+    const lines = k('logs', 'run-as').stdout.split('\n');
+    expect(lines[0]).toBe('1000');
+    expect(lines[1]?.split(' ')).toContain('2000');
+    expect(lines).toContain('k3y');
+    // Files made in the emptyDir belong to the fsGroup (setgid directory), as on a kubelet.
+    expect(lines.some((l) => / 1000 +2000 .* ok$/.test(l))).toBe(true);
+  });
+});
+
+describe('security context, root filesystem', () => {
+  it('makes the root filesystem read-only with readOnlyRootFilesystem (volumes stay writable)', async () => {
+    apply(
+      pod(
+        'read-only-root',
+        {
+          command: [
+            'sh',
+            '-c',
+            'touch /root-file || echo read-only-root; touch /data/ok && echo data-writable',
+          ],
+          securityContext: { readOnlyRootFilesystem: true },
+          volumeMounts: [{ name: 'data', mountPath: '/data' }],
+        },
+        { volumes: [{ name: 'data', emptyDir: {} }] },
+      ),
+    );
+    await waitPhase('read-only-root', 'Succeeded');
+    expect(k('logs', 'read-only-root').stdout).toContain('read-only-root\ndata-writable\n');
+  });
+});
+
 describe('hostname and /etc/hosts', () => {
   const standby = async () =>
     (await engineResources(CLUSTER)).containers.filter(
@@ -479,6 +534,16 @@ describe('container status reasons', () => {
     );
     expect(json('get', 'pod', 'no-image').status.phase).toBe('Pending');
     k('delete', 'pod', 'no-image', '--wait=false');
+  });
+
+  it('reports a command that does not exist as StartError, exit code 128, and fails the pod (restartPolicy Never)', async () => {
+    apply(pod('no-command', { command: ['/no/such/binary'] }));
+    const failed = await waitPhase('no-command', 'Failed');
+    expect(failed.status.containerStatuses[0].state.terminated).toMatchObject({
+      exitCode: 128,
+      reason: 'StartError',
+      message: expect.stringContaining('/no/such/binary'),
+    });
   });
 
   it('runs in workingDir', async () => {

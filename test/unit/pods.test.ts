@@ -1084,6 +1084,11 @@ describe('podToContainerGroup: as the kubelet makes pods', () => {
     });
   });
 
+  it('keeps readOnlyRootFilesystem for the local engine', () => {
+    const group = translate(simplePod({ securityContext: { readOnlyRootFilesystem: true } }));
+    expect(group.local?.containers?.nginx?.readOnlyRootFilesystem).toBe(true);
+  });
+
   it('keeps workingDir for the local engine', () => {
     expect(translate(simplePod({ workingDir: '/srv' })).local?.containers?.nginx?.workingDir).toBe('/srv');
   });

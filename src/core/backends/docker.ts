@@ -146,13 +146,31 @@ function toDate(value: string | undefined): Date | undefined {
   return new Date(value);
 }
 
-/** ACI's per-container state from an engine's container inspection. */
+/**
+ * ACI's per-container state from an engine's container inspection. A container that could not start
+ * (`startError`: its command does not exist…) is terminated with exit code 128 and reason StartError,
+ * as containerd reports it, or, when its restart policy would start it again, waiting in
+ * CrashLoopBackOff with that as its previous state.
+ */
 function containerState(
   info: Docker.ContainerInspectInfo,
   extraRestarts = 0,
+  startError?: string,
 ): ContainerPropertiesInstanceView {
   const s = info.State;
+  const restartCount = (info.RestartCount ?? 0) + extraRestarts;
   let currentState: ContainerState;
+  if (startError && !s.Running && !toDate(s.StartedAt)) {
+    const failed: ContainerState = {
+      state: 'Terminated',
+      exitCode: 128,
+      detailStatus: `StartError: ${startError}`,
+    };
+    if ((info.HostConfig.RestartPolicy?.Name ?? 'no') === 'no')
+      return { restartCount, currentState: failed, events: [] };
+    const waiting = { state: 'Waiting', detailStatus: `CrashLoopBackOff: ${startError}` };
+    return { restartCount, currentState: waiting, previousState: failed, events: [] };
+  }
   if (s.Running || s.Restarting) {
     currentState = {
       state: 'Running',
@@ -170,7 +188,7 @@ function containerState(
   } else {
     currentState = { state: 'Waiting', detailStatus: s.Error || 'Created' };
   }
-  return { restartCount: (info.RestartCount ?? 0) + extraRestarts, currentState, events: [] };
+  return { restartCount, currentState, events: [] };
 }
 
 /**
@@ -184,6 +202,8 @@ export class DockerBackend implements ContainerGroupBackend {
   private readonly docker: Docker;
   private readonly domain: string;
   private readonly pauseImage: string;
+  /** Why members could not start, by container ID: engines keep them "created" without saying. */
+  private readonly startErrors = new Map<string, string>();
   /** Restarts made by restartContainer, which the engine's own RestartCount does not count. */
   private readonly manualRestarts = new Map<string, number>();
   /** Images and networks known to exist: each is inspected once, not once per group. */
@@ -386,12 +406,28 @@ export class DockerBackend implements ContainerGroupBackend {
     };
     const inits = await createMembers(group.initContainers ?? [], 'init');
     for (const init of inits) {
-      await init.start();
+      if (!(await this.startMember(init))) return;
       const result = (await init.wait()) as { StatusCode: number };
       if (result.StatusCode !== 0) return; // the group reports the failed init container; nothing else starts
     }
     const members = await createMembers(group.containers, 'container');
-    await Promise.all(members.map((m) => m.start()));
+    await Promise.all(members.map((m) => this.startMember(m)));
+  }
+
+  /**
+   * Starts a member; false when the runtime could not (its command does not exist, say): the group
+   * stays and reports it (see containerState), as a kubelet keeps such a pod and reports StartError.
+   */
+  private async startMember(member: Docker.Container): Promise<boolean> {
+    try {
+      await member.start();
+      return true;
+    } catch (error) {
+      const status = errorStatus(error);
+      if (status !== 400 && status !== 500) throw error;
+      this.startErrors.set(member.id, errorText(error));
+      return false;
+    }
   }
 
   /**
@@ -598,6 +634,12 @@ export class DockerBackend implements ContainerGroupBackend {
     const groups = [group.local?.fsGroup, ...(group.local?.supplementalGroups ?? [])].filter(
       (g): g is number => g !== undefined,
     );
+    const sc = c.securityContext;
+    // runAsGroup alone would need the image's user: only runAsUser (with runAsGroup) sets the user.
+    const user =
+      sc?.runAsUser === undefined
+        ? undefined
+        : `${sc.runAsUser}${sc.runAsGroup === undefined ? '' : `:${sc.runAsGroup}`}`;
     return this.docker.createContainer({
       name: this.containerName(group.name, c.name),
       Image: c.image ?? this.pauseImage,
@@ -607,6 +649,7 @@ export class DockerBackend implements ContainerGroupBackend {
       ),
       ...(sandbox.hostname && group.local?.hostname ? { Hostname: group.local.hostname } : {}),
       ...(own?.workingDir ? { WorkingDir: own.workingDir } : {}),
+      ...(user ? { User: user } : {}),
       // Members carry the definition too: a claimed standby sandbox has no labels of the group.
       Labels: this.labels(group, { [LABEL.kind]: kind, [LABEL.container]: c.name, ...identity }),
       HostConfig: {
@@ -614,6 +657,9 @@ export class DockerBackend implements ContainerGroupBackend {
         Binds: binds,
         RestartPolicy: { Name: kind === 'init' ? 'no' : restart },
         ...(groups.length ? { GroupAdd: [...new Set(groups)].map(String) } : {}),
+        ...(sc?.capabilities?.drop?.length ? { CapDrop: [...sc.capabilities.drop] } : {}),
+        ...(sc?.allowPrivilegeEscalation === false ? { SecurityOpt: ['no-new-privileges'] } : {}),
+        ...(own?.readOnlyRootFilesystem ? { ReadonlyRootfs: true } : {}),
         // Requests weigh CPU time; limits (when given) cap it, as ACI does.
         CpuShares: resources ? Math.max(2, Math.round(resources.requests.cpu * 1024)) : undefined,
         NanoCpus: resources?.limits?.cpu ? Math.round(resources.limits.cpu * 1e9) : undefined,
@@ -681,7 +727,7 @@ export class DockerBackend implements ContainerGroupBackend {
     const view = (c: AnyContainer): ContainerPropertiesInstanceView => {
       const info = byName.get(c.name);
       return info
-        ? containerState(info, this.manualRestarts.get(info.Id))
+        ? containerState(info, this.manualRestarts.get(info.Id), this.startErrors.get(info.Id))
         : { restartCount: 0, currentState: { state: 'Waiting', detailStatus: 'Pending' }, events: [] };
     };
     const containers = definition.containers.map((c) => ({ ...c, instanceView: view(c) }));
@@ -731,6 +777,8 @@ export class DockerBackend implements ContainerGroupBackend {
         const c = this.docker.getContainer(m.Id);
         if (m.State.Running) await ignoreMissing(c.stop({ t: grace })).catch(() => undefined);
         await ignoreMissing(c.remove({ force: true, v: true }));
+        this.startErrors.delete(m.Id);
+        this.manualRestarts.delete(m.Id);
       }),
     );
     if (found?.infra)
