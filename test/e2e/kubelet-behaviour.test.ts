@@ -470,10 +470,11 @@ describe('container lifecycle hooks', () => {
       pod(
         'pre-stop',
         {
+          // It lingers a second after SIGTERM, so the log stream delivers its last line before the end.
           command: [
             'sh',
             '-c',
-            "echo started; trap 'echo got-TERM; exit 0' TERM; while :; do sleep 0.2; done",
+            "echo started; trap 'echo got-TERM; sleep 1; exit 0' TERM; while :; do sleep 0.2; done",
           ],
           lifecycle: {
             preStop: { exec: { command: ['sh', '-c', 'echo pre-stop-ran > /proc/1/fd/1; sleep 1'] } },
