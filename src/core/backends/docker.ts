@@ -406,25 +406,26 @@ export class DockerBackend implements ContainerGroupBackend {
     };
     const inits = await createMembers(group.initContainers ?? [], 'init');
     for (const init of inits) {
-      if (!(await this.startMember(init))) return;
+      if (!(await this.startMember(group, init))) return;
       const result = (await init.wait()) as { StatusCode: number };
       if (result.StatusCode !== 0) return; // the group reports the failed init container; nothing else starts
     }
     const members = await createMembers(group.containers, 'container');
-    await Promise.all(members.map((m) => this.startMember(m)));
+    await Promise.all(members.map((m) => this.startMember(group, m)));
   }
 
   /**
-   * Starts a member; false when the runtime could not (its command does not exist, say): the group
-   * stays and reports it (see containerState), as a kubelet keeps such a pod and reports StartError.
+   * Starts a member; false when the runtime could not (its command does not exist, say): a pod's
+   * group stays and reports it (see containerState), as a kubelet keeps such a pod and reports
+   * StartError. Other groups (the control plane) fail at once with the engine's message.
    */
-  private async startMember(member: Docker.Container): Promise<boolean> {
+  private async startMember(group: PlannedGroup, member: Docker.Container): Promise<boolean> {
     try {
       await member.start();
       return true;
     } catch (error) {
       const status = errorStatus(error);
-      if (status !== 400 && status !== 500) throw error;
+      if (group.tags?.[TAG.role] !== 'pod' || (status !== 400 && status !== 500)) throw error;
       this.startErrors.set(member.id, errorText(error));
       return false;
     }
