@@ -15,7 +15,7 @@ import { isIPv6 } from 'node:net';
 export interface HookTarget {
   /** Runs a command in the container: its exit code and output (stdout, then stderr). */
   exec: (command: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
-  /** The pod's address, for httpGet hooks without a host. */
+  /** The pod's address, for httpGet hooks. */
   podIP?: string;
   /** Ends a hook early (a preStop hook outliving its grace period); it then counts as failed. */
   signal?: AbortSignal;
@@ -38,17 +38,16 @@ export function resolveHookPort(container: V1Container, port: number | string): 
   return found.containerPort;
 }
 
-/** The URL an httpGet hook requests: host (default the pod's IP), port, path, scheme (default HTTP). */
+/** The URL an httpGet hook requests: the pod's IP (a `host` is refused), port, path, scheme (default HTTP). */
 export function hookUrl(
   container: V1Container,
   get: NonNullable<V1LifecycleHandler['httpGet']>,
   podIP: string,
 ): URL {
-  const host = get.host || podIP;
   const scheme = (get.scheme ?? 'HTTP').toLowerCase();
   const path = get.path ? (get.path.startsWith('/') ? get.path : `/${get.path}`) : '/';
   const port = resolveHookPort(container, get.port);
-  return new URL(`${scheme}://${isIPv6(host) ? `[${host}]` : host}:${port}${path}`);
+  return new URL(`${scheme}://${isIPv6(podIP) ? `[${podIP}]` : podIP}:${port}${path}`);
 }
 
 /**
@@ -78,8 +77,8 @@ export async function runHook(
   if (handler.httpGet) {
     const get = handler.httpGet;
     try {
-      if (!get.host && !target.podIP) throw new Error('the pod has no IP address yet');
-      const url = hookUrl(container, get, target.podIP ?? '');
+      if (!target.podIP) throw new Error('the pod has no IP address yet');
+      const url = hookUrl(container, get, target.podIP);
       const headers: Record<string, string> = { 'user-agent': 'kube-lifecycle/1', accept: '*/*' };
       for (const h of get.httpHeaders ?? []) if (h.name) headers[h.name.toLowerCase()] = h.value ?? '';
       await httpGet(url, headers, target.signal);

@@ -408,6 +408,8 @@ function hookProblem(
   if (!handler) return undefined;
   // The API keeps tcpSocket for compatibility only; a kubelet fails such a hook at run time.
   if (handler.tcpSocket) return notSupported(`a tcpSocket ${name} hook ${where}`);
+  // The agent shares the control plane's network namespace: it only calls the pod's own address.
+  if (handler.httpGet?.host) return notSupported(`httpGet.host in the ${name} hook ${where}`);
   if (!handler.exec && !handler.httpGet && !handler.sleep)
     return notSupported(`a ${name} hook without exec, httpGet or sleep ${where}`);
   return undefined;

@@ -111,9 +111,7 @@ describe('runHook', () => {
     expect(resolveHookPort(app, 'http')).toBe(8080);
     expect(() => resolveHookPort(app, 'metrics')).toThrow(/couldn't find port: metrics/);
     expect(hookUrl(app, { port: 'http', path: 'ready' }, '10.0.0.5').href).toBe('http://10.0.0.5:8080/ready');
-    expect(hookUrl(app, { port: 443, scheme: 'HTTPS', host: 'example.test' }, '10.0.0.5').href).toBe(
-      'https://example.test/',
-    );
+    expect(hookUrl(app, { port: 443, scheme: 'HTTPS' }, '10.0.0.5').href).toBe('https://10.0.0.5/');
     expect(formatPod(pod)).toBe('web_shop(u-1)');
   });
 });

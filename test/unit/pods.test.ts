@@ -702,6 +702,12 @@ describe('podToContainerGroup: unsupported features', () => {
       'a tcpSocket preStop hook of container "app" is not supported',
     ],
     [
+      'httpGet.host in a hook',
+      (p) =>
+        (p.spec!.containers[0]!.lifecycle = { postStart: { httpGet: { host: '127.0.0.1', port: 2381 } } }),
+      'httpGet.host in the postStart hook of container "app" is not supported',
+    ],
+    [
       'stop signal',
       (p) => (p.spec!.containers[0]!.lifecycle = { stopSignal: 'SIGUSR1' }),
       'lifecycle.stopSignal of container "app" is not supported',
