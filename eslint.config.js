@@ -11,7 +11,13 @@ export default tseslint.config(
       // The domain imports no host code (DESIGN §7).
       'no-restricted-imports': [
         'error',
-        { patterns: ['@actions/*', 'probot', '../action/*', '../app/*', '../cli/*', '../agent/*'] },
+        {
+          patterns: [
+            '@actions/*',
+            'probot',
+            ...['action', 'app', 'cli', 'agent'].flatMap((host) => [`../${host}/*`, `../../${host}/*`]),
+          ],
+        },
       ],
     },
   },

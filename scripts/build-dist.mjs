@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Builds dist/ (one ncc bundle: the CLI, which also hosts the agent) from the sources.
+// Builds dist/ from the sources: the CLI bundle (which also hosts the agent) in dist/, and the
+// GitHub Action's bundle in dist/action/ with its two entry points, main.js and post.js.
 // With --check, builds into a temporary folder and fails when dist/ does not match it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -17,9 +18,19 @@ function files(dir) {
 }
 
 if (!check) rmSync(out, { recursive: true, force: true });
-execFileSync('npx', ['ncc', 'build', 'src/cli/main.ts', '-o', out, '-q', '--no-source-map-register'], {
-  stdio: 'inherit',
-});
+const bundle = (entry, dir) =>
+  execFileSync('npx', ['ncc', 'build', entry, '-o', dir, '-q', '--no-source-map-register'], {
+    stdio: 'inherit',
+  });
+bundle('src/cli/main.ts', out);
+bundle('src/action/index.ts', join(out, 'action'));
+// The runner runs these files (action.yml: runs.main, runs.post).
+for (const [file, fn] of [
+  ['main.js', 'runMain'],
+  ['post.js', 'runPost'],
+]) {
+  writeFileSync(join(out, 'action', file), `import { ${fn} } from './index.js';\n\nawait ${fn}();\n`);
+}
 
 if (check) {
   const built = files(out)

@@ -10,8 +10,18 @@ import {
   issueAdminCredential,
   type CertKeyPair,
 } from './pki.js';
+import { credentialSecretForms, pkiSecretForms } from './secrets.js';
 import { parseClusterSpec, type ClusterSpec } from './spec.js';
-import { readPki, readSpec, writePki, writeSpec, type StateStore } from './state.js';
+import {
+  describeHolder,
+  readPki,
+  readSpec,
+  withClusterLock,
+  writePki,
+  writeSpec,
+  type LockOptions,
+  type StateStore,
+} from './state/index.js';
 
 export interface ClusterDeps {
   backend: ContainerGroupBackend;
@@ -19,6 +29,13 @@ export interface ClusterDeps {
   /** Progress for people: one short line per step. */
   progress?: (message: string) => void;
   now?: () => Date;
+  /**
+   * Called with every form of a secret (certificates, keys, their base64 and PEM lines) as soon as
+   * this process holds it, before anything could print it: hosts that log publicly mask them.
+   */
+  onSecrets?: (forms: string[]) => void;
+  /** The cluster's lock, held while a verb changes the cluster: who we are, how long to wait for another holder. */
+  lock?: { owner?: string; timeoutMs?: number };
 }
 
 export class ClusterError extends Error {
@@ -50,11 +67,24 @@ export async function applyPlan(plan: ClusterPlan, deps: ClusterDeps): Promise<C
   return applied;
 }
 
+/** Two writers (a workflow re-run and a PR comment) never change one cluster at once: the second waits. */
+function lockOptions(deps: ClusterDeps, verb: string): LockOptions {
+  return {
+    owner: deps.lock?.owner ?? `frankenetes ${verb}`,
+    timeoutMs: deps.lock?.timeoutMs,
+    onWait: (holder) => deps.progress?.(`waiting for the cluster's lock, held by ${describeHolder(holder)}`),
+  };
+}
+
 /**
  * Removes everything of a cluster: its container groups (pods included), volumes, network and
- * state. Returns false when there was nothing to remove.
+ * state. Returns false when there was nothing to remove. Holds the cluster's lock meanwhile.
  */
 export async function destroyCluster(name: string, deps: ClusterDeps): Promise<boolean> {
+  return withClusterLock(deps.store, name, lockOptions(deps, 'down'), () => destroyClusterLocked(name, deps));
+}
+
+async function destroyClusterLocked(name: string, deps: ClusterDeps): Promise<boolean> {
   const known = (await deps.store.clusters()).includes(name);
   deps.progress?.(`removing container groups, volumes and network of ${name}`);
   const removed = await deps.backend.purgeCluster(name);
@@ -72,11 +102,23 @@ export interface UpResult {
  * Creates the cluster, or converges an existing one to the spec. The spec and PKI are saved before
  * any container exists, so an `up` killed part-way is finished by the next one. A new cluster whose
  * first `up` fails is rolled back entirely; an existing one is left for the next `up` to converge.
+ * Holds the cluster's lock meanwhile, so a concurrent `up` or `down` waits for this one.
  */
 export async function upCluster(
   input: unknown,
   deps: ClusterDeps,
   waitReady: (spec: ClusterSpec, groups: ContainerGroup[]) => Promise<void> = async () => undefined,
+): Promise<UpResult> {
+  const spec = parseClusterSpec(input);
+  return withClusterLock(deps.store, spec.name, lockOptions(deps, 'up'), () =>
+    upClusterLocked(spec, deps, waitReady),
+  );
+}
+
+async function upClusterLocked(
+  input: unknown,
+  deps: ClusterDeps,
+  waitReady: (spec: ClusterSpec, groups: ContainerGroup[]) => Promise<void>,
 ): Promise<UpResult> {
   const spec = parseClusterSpec(input);
   const { store, backend, progress = () => undefined } = deps;
@@ -88,7 +130,10 @@ export async function upCluster(
     if (!pki) {
       progress('issuing cluster certificates');
       pki = await createClusterPki(spec, deps.now?.());
+      deps.onSecrets?.(pkiSecretForms(pki));
       await writePki(store, spec.name, pki);
+    } else {
+      deps.onSecrets?.(pkiSecretForms(pki));
     }
     await writeSpec(store, spec);
     const groups = await applyPlan(planCluster(spec, pki), deps);
@@ -98,7 +143,7 @@ export async function upCluster(
   } catch (error) {
     if (created) {
       progress('rolling back the new cluster');
-      await destroyCluster(spec.name, { ...deps, progress: undefined }).catch(() => undefined);
+      await destroyClusterLocked(spec.name, { ...deps, progress: undefined }).catch(() => undefined);
     }
     throw error;
   }
@@ -132,11 +177,14 @@ export async function adminCredential(spec: ClusterSpec, deps: ClusterDeps): Pro
   const stored = await deps.store.get(spec.name, ADMIN);
   if (stored) {
     const credential = JSON.parse(stored.toString('utf8')) as CertKeyPair;
+    deps.onSecrets?.(credentialSecretForms(credential));
     if (certificateExpiry(credential.cert).getTime() - now.getTime() > MIN_REMAINING_MS) return credential;
   }
   const pki = await readPki(deps.store, spec.name);
   if (!pki) throw new ClusterError(`cluster "${spec.name}" has no PKI in the state store`);
+  deps.onSecrets?.(pkiSecretForms(pki));
   const credential = await issueAdminCredential(pki, spec, now);
+  deps.onSecrets?.(credentialSecretForms(credential));
   await deps.store.put(spec.name, ADMIN, JSON.stringify(credential));
   return credential;
 }
@@ -146,6 +194,7 @@ export async function adminKubeconfig(spec: ClusterSpec, deps: ClusterDeps): Pro
   const controlPlane = await deps.backend.get(controlPlaneGroupName(spec.name));
   const pki = await readPki(deps.store, spec.name);
   if (!pki) throw new ClusterError(`cluster "${spec.name}" has no PKI in the state store`);
+  deps.onSecrets?.(pkiSecretForms(pki));
   return renderKubeconfig({
     cluster: spec.name,
     user: ADMIN_USER,

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { CertKeyPair } from './pki.js';
+import { credentialSecretForms } from './secrets.js';
 
 export interface KubeconfigInput {
   /** Name for the cluster, user and context entries. */
@@ -46,7 +47,4 @@ export function renderKubeconfig(input: KubeconfigInput): string {
 }
 
 /** Values derived from a credential that must be masked wherever logs may show them. */
-export function secretForms(credential: CertKeyPair): string[] {
-  const lines = (pem: string) => pem.split('\n').filter((l) => l && !l.startsWith('-----'));
-  return [b64(credential.key), b64(credential.cert), credential.key, ...lines(credential.key)];
-}
+export const secretForms = credentialSecretForms;

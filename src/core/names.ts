@@ -51,3 +51,34 @@ export function shortenName(name: string, max = 63): string {
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
   return `${clean.slice(0, max - 9).replace(/-+$/, '')}-${hash}`;
 }
+
+/** What a cluster made for CI is named after: a pull request, or a workflow run outside PRs. */
+export interface ClusterOrigin {
+  /** "owner/repo" */
+  repository: string;
+  pullRequest?: number;
+  runId?: string;
+}
+
+/**
+ * The cluster name every host computes for the same origin (`<owner>-<repo>-pr-<n>`, or
+ * `-run-<id>`), so the Action, the app and the CLI find the same cluster. When too long, the
+ * repository part is cut and a hash of the full name keeps it unique; the PR number stays readable.
+ */
+export function clusterNameFor(origin: ClusterOrigin, max = 40): string {
+  const clean = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/-+/g, '-')
+      .replace(/^-+|-+$/g, '');
+  const suffix =
+    origin.pullRequest !== undefined ? `pr-${origin.pullRequest}` : `run-${clean(origin.runId ?? '0')}`;
+  // Names start with a letter: an owner like "1password" gets a prefix.
+  const full = `${clean(origin.repository.replace('/', '-'))}-${suffix}`.replace(/^(?=[^a-z])/, 'x-');
+  if (full.length <= max) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 6);
+  const room = max - suffix.length - hash.length - 2;
+  const prefix = clean(full.slice(0, Math.max(0, room)));
+  return (prefix ? `${prefix}-${hash}-${suffix}` : `x${hash}-${suffix}`).slice(0, max).replace(/-+$/, '');
+}

@@ -186,6 +186,10 @@ function apiServerContainer(spec: ClusterSpec): Container {
         'authentication-config': `${API_CONFIG}/authentication.yaml`,
         'authorization-mode': 'Node,RBAC',
         'enable-admission-plugins': 'NodeRestriction',
+        // It taints every new node not-ready until the node controller (in the controller-manager,
+        // a second or more later) has seen it Ready. The agent registers its node Ready, with its
+        // full status: the controller still taints it should it ever stop being Ready.
+        'disable-admission-plugins': 'TaintNodesByCondition',
         'etcd-servers': 'https://127.0.0.1:2379',
         'etcd-cafile': `${API_PKI}/etcd-ca.crt`,
         'etcd-certfile': `${API_PKI}/etcd-client.crt`,
@@ -245,6 +249,11 @@ function controllerManagerContainer(spec: ClusterSpec): Container {
         'service-account-private-key-file': `${dir}/sa.key`,
         'use-service-account-credentials': true,
         controllers: '*,bootstrapsigner,tokencleaner',
+        // Its client is throttled to 20 requests/s by default, and with per-controller credentials
+        // each controller costs a ServiceAccount and a token request before it starts: on a
+        // cluster of one user that throttle only delays start-up (about 5 s).
+        'kube-api-qps': 200,
+        'kube-api-burst': 400,
         // One instance per cluster: no election, so a restart takes over at once.
         'leader-elect': false,
         profiling: false,

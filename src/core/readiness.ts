@@ -1,60 +1,65 @@
-import { CoreV1Api, Health, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, Health, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 
 export interface ReadyOptions {
+  /** The virtual node that must be Ready and schedulable. */
+  node: string;
   timeoutMs?: number;
   intervalMs?: number;
   /** Called while waiting with what is still missing, at most once per change. */
   progress?: (message: string) => void;
-  /** Extra condition checked once the control plane is healthy (e.g. the node is Ready). */
-  extra?: (kc: KubeConfig) => Promise<string | undefined>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * What is not ready yet, or undefined when /readyz is ok, the controller-manager and scheduler are
- * healthy and the controllers have caught up far enough to accept pods.
+ * The namespaces the API server creates itself. Each gets its `default` ServiceAccount from the
+ * controller-manager only once all its controllers are built (about 8 s after the API answers on
+ * 2 cores); until then no pod is admitted there. `up` creates them at once instead: the
+ * controller accepts a ServiceAccount that already exists.
  */
-export async function controlPlaneProblem(kc: KubeConfig): Promise<string | undefined> {
+export const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { code?: number }).code;
+}
+
+/** Creates the `default` ServiceAccount in every initial namespace that lacks one. */
+export async function ensureDefaultServiceAccounts(kc: KubeConfig): Promise<string | undefined> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const missing = await Promise.all(
+    INITIAL_NAMESPACES.map(async (namespace) => {
+      try {
+        await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'default' } } });
+      } catch (error) {
+        if (statusOf(error) === 409) return undefined; // made by the controller, or by an earlier up
+        return `${namespace} (${statusOf(error) ?? (error as Error).message})`;
+      }
+      return undefined;
+    }),
+  );
+  const failed = missing.filter(Boolean);
+  return failed.length ? `creating default service accounts in ${failed.join(', ')}` : undefined;
+}
+
+async function apiProblem(kc: KubeConfig): Promise<string | undefined> {
   try {
-    if (!(await new Health(kc).readyz({ timeout: 2000 }))) return 'API server /readyz is not ok';
+    return (await new Health(kc).readyz({ timeout: 2000 })) ? undefined : 'API server /readyz is not ok';
   } catch (error) {
     return `API server not answering (${(error as Error).message})`;
   }
-  const core = kc.makeApiClient(CoreV1Api);
+}
+
+/** The controller-manager and scheduler, as the API server sees them (it probes both on localhost). */
+async function componentsProblem(kc: KubeConfig): Promise<string | undefined> {
   try {
-    // The API server probes both on localhost: they share its network namespace.
-    const statuses = await core.listComponentStatus();
+    const statuses = await kc.makeApiClient(CoreV1Api).listComponentStatus();
     const unhealthy = statuses.items
       .filter((s) => !s.conditions?.some((c) => c.type === 'Healthy' && c.status === 'True'))
       .map((s) => s.metadata?.name ?? '?');
-    if (unhealthy.length) return `waiting for ${unhealthy.join(', ')}`;
+    return unhealthy.length ? `waiting for ${unhealthy.join(', ')}` : undefined;
   } catch (error) {
     return `component status not available (${(error as Error).message})`;
   }
-  try {
-    // Pods cannot be created before the controller-manager has made the default service account.
-    await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
-  } catch {
-    return 'waiting for the default service account';
-  }
-  return undefined;
-}
-
-/** Polls until the control plane (and `extra`) is ready; throws with the last problem on timeout. */
-export async function waitForControlPlane(kubeconfig: string, options: ReadyOptions = {}): Promise<void> {
-  const kc = new KubeConfig();
-  kc.loadFromString(kubeconfig);
-  const deadline = Date.now() + (options.timeoutMs ?? 180_000);
-  let last: string | undefined = 'not checked';
-  while (Date.now() < deadline) {
-    const problem = (await controlPlaneProblem(kc)) ?? (await options.extra?.(kc));
-    if (!problem) return;
-    if (problem !== last) options.progress?.(problem);
-    last = problem;
-    await sleep(options.intervalMs ?? 150);
-  }
-  throw new Error(`cluster not ready after ${Math.round((options.timeoutMs ?? 180_000) / 1000)} s: ${last}`);
 }
 
 /** Taints the node controller sets while a node is not Ready, and lifts once it is. */
@@ -66,10 +71,63 @@ export async function nodeProblem(kc: KubeConfig, node: string): Promise<string 
     const n = await kc.makeApiClient(CoreV1Api).readNode({ name: node });
     const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
     if (ready?.status !== 'True') return `node ${node} not Ready yet`;
-    // The node controller lifts its not-ready taint a moment after Ready; until then no pod lands.
     const taint = n.spec?.taints?.find((t) => NODE_CONTROLLER_TAINTS.has(t.key));
     return taint ? `node ${node} still has the ${taint.key} taint` : undefined;
   } catch {
     return `waiting for node ${node} to register`;
   }
+}
+
+/** A pod as a user's first `kubectl run` makes it, for a server-side dry run. */
+const PROBE_POD: V1Pod = {
+  metadata: { name: 'frankenetes-admission-check' },
+  spec: { containers: [{ name: 'check', image: 'localhost/frankenetes/pause:1' }] },
+};
+
+/**
+ * Whether a pod created now would be admitted: a server-side dry run through every admission
+ * plugin (the ServiceAccount plugin refuses pods until `default` exists), persisting nothing.
+ */
+async function admissionProblem(kc: KubeConfig): Promise<string | undefined> {
+  try {
+    await kc
+      .makeApiClient(CoreV1Api)
+      .createNamespacedPod({ namespace: 'default', body: PROBE_POD, dryRun: 'All' });
+    return undefined;
+  } catch (error) {
+    const body = (error as { body?: string }).body ?? '';
+    const message = /"message":"([^"]*)"/.exec(body)?.[1] ?? (error as Error).message;
+    return `a new pod would not be admitted yet (${message.split('\n')[0]})`;
+  }
+}
+
+/**
+ * Polls until the cluster takes work; throws with the last problem on timeout. Ready means: /readyz
+ * is ok, the controller-manager and scheduler are healthy, the node is Ready and schedulable, and a
+ * pod created now is admitted. Once the API answers, `up` creates the default ServiceAccounts
+ * itself (see INITIAL_NAMESPACES), and the remaining checks run side by side.
+ */
+export async function waitForCluster(kubeconfig: string, options: ReadyOptions): Promise<void> {
+  const kc = new KubeConfig();
+  kc.loadFromString(kubeconfig);
+  const timeoutMs = options.timeoutMs ?? 180_000;
+  const deadline = Date.now() + timeoutMs;
+  let accountsMade = false;
+  let last: string | undefined = 'not checked';
+  while (Date.now() < deadline) {
+    let problem = await apiProblem(kc);
+    if (!problem && !accountsMade) {
+      problem = await ensureDefaultServiceAccounts(kc);
+      accountsMade = !problem;
+    }
+    if (!problem) {
+      const found = await Promise.all([componentsProblem(kc), nodeProblem(kc, options.node)]);
+      problem = found.find(Boolean) ?? (await admissionProblem(kc));
+    }
+    if (!problem) return;
+    if (problem !== last) options.progress?.(problem);
+    last = problem;
+    await sleep(options.intervalMs ?? 100);
+  }
+  throw new Error(`cluster not ready after ${Math.round(timeoutMs / 1000)} s: ${last}`);
 }

@@ -15,7 +15,9 @@ export class SpecError extends Error {
   override name = 'SpecError';
 }
 
-const NAME = /^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/;
+/** Short enough that `<name>-control-plane` stays within ACI's 63-character group names. */
+export const MAX_NAME_LENGTH = 40;
+const NAME = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
 const VERSION = /^v?(\d+)\.(\d+)(?:\.(\d+))?$/;
 
 const resources = z
@@ -45,7 +47,7 @@ const specSchema = z
   .object({
     name: z.string({ error: 'must be a string' }).regex(NAME, {
       error:
-        'must be 1-20 characters of lowercase letters, digits and "-", start with a letter and not end with "-"',
+        'must be 1-40 characters of lowercase letters, digits and "-", start with a letter and not end with "-"',
     }),
     kubernetesVersion: z
       .string({ error: 'must be a string like "1.37" or "1.37.2"' })

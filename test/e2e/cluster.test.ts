@@ -89,6 +89,25 @@ afterAll(() => {
 });
 
 describe('frankenetes up', () => {
+  // First test of the file: it runs right after `up` returned, before anything else warms up.
+  it('takes work as soon as it returns: a pod is admitted at once and the node is schedulable', () => {
+    const run = kubectl(kubeconfigA, ['run', 'first', '--image=localhost/frankenetes/testweb:1']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    for (const namespace of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      expect(
+        kubectl(kubeconfigA, ['get', 'serviceaccount', 'default', '-n', namespace]).code,
+        namespace,
+      ).toBe(0);
+    }
+    const node = JSON.parse(kubectl(kubeconfigA, ['get', 'node', `${A}-node`, '-o', 'json']).stdout);
+    expect(node.spec.taints ?? []).toEqual([]);
+    expect(node.status.conditions.find((c: { type: string }) => c.type === 'Ready').status).toBe('True');
+    const components = JSON.parse(kubectl(kubeconfigA, ['get', 'componentstatuses', '-o', 'json']).stdout);
+    for (const c of components.items) expect(c.conditions[0].status, c.metadata.name).toBe('True');
+    kubectl(kubeconfigA, ['delete', 'pod', 'first', '--wait=false']);
+  });
+
   it('serves a ready API of the requested version to the admin', () => {
     expect(kubectl(kubeconfigA, ['get', '--raw', '/readyz']).stdout).toBe('ok');
     const version = JSON.parse(kubectl(kubeconfigA, ['version', '-o', 'json']).stdout);

@@ -147,6 +147,11 @@ describe('API server hardening', () => {
     expect(flags.get('disable-admission-plugins') ?? '').not.toContain('NodeRestriction');
   });
 
+  it('does not taint new nodes not-ready: the agent registers its node Ready', () => {
+    expect(flags.get('disable-admission-plugins')?.split(',')).toEqual(['TaintNodesByCondition']);
+    expect(flags.get('enable-admission-plugins')?.split(',')).not.toContain('TaintNodesByCondition');
+  });
+
   it('never enables anonymous access by flag or insecure serving', () => {
     expect(flags.get('anonymous-auth')).not.toBe('true');
     expect(flags.has('insecure-port')).toBe(false);
@@ -335,6 +340,15 @@ describe('controller-manager and scheduler', () => {
     expect(config.users[0]?.name).toBe(user);
     expect(decode(config.users[0]?.user['client-certificate-data'] ?? '')).toBe(credential.cert);
     expect(decode(config.users[0]?.user['client-key-data'] ?? '')).toBe(credential.key);
+  });
+
+  it('the controller-manager is not throttled below what its start-up needs', () => {
+    // Per-controller credentials cost a ServiceAccount and a token each before a controller
+    // starts; at the client's default 20 requests/s that alone took about 5 s.
+    const flags = flagsOf(cm);
+    expect(flags.get('use-service-account-credentials')).toBe('true');
+    expect(Number(flags.get('kube-api-qps'))).toBeGreaterThanOrEqual(100);
+    expect(Number(flags.get('kube-api-burst'))).toBeGreaterThanOrEqual(Number(flags.get('kube-api-qps')));
   });
 
   it('the controller-manager signs with the cluster CA and service-account key', () => {

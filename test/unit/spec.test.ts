@@ -75,7 +75,7 @@ describe('parseClusterSpec defaults', () => {
 
   it('accepts the edges of every range', () => {
     expect(parseClusterSpec({ name: 'a' }).name).toBe('a');
-    expect(parseClusterSpec({ name: `a${'b'.repeat(19)}` }).name).toHaveLength(20);
+    expect(parseClusterSpec({ name: `a${'b'.repeat(39)}` }).name).toHaveLength(40);
     expect(parseClusterSpec({ name: 'a', apiServerPort: 1024 }).apiServerPort).toBe(1024);
     expect(parseClusterSpec({ name: 'a', apiServerPort: 65535 }).apiServerPort).toBe(65535);
     expect(parseClusterSpec({ name: 'a', adminCredentialHours: 1 }).adminCredentialHours).toBe(1);
@@ -151,7 +151,7 @@ interface BadCase {
   allowed: string | RegExp;
 }
 
-const NAME_RULE = /1-20 characters of lowercase letters, digits and "-"/;
+const NAME_RULE = /1-40 characters of lowercase letters, digits and "-"/;
 const VERSION_RULE = `must be one of ${supportedMinors}`;
 
 const badCases: BadCase[] = [
@@ -180,10 +180,10 @@ const badCases: BadCase[] = [
   { what: 'name with "_"', input: { name: 'a_b' }, field: 'name', shown: '"a_b"', allowed: NAME_RULE },
   { what: 'empty name', input: { name: '' }, field: 'name', shown: '""', allowed: NAME_RULE },
   {
-    what: '21-character name',
-    input: { name: 'a'.repeat(21) },
+    what: '41-character name',
+    input: { name: 'a'.repeat(41) },
     field: 'name',
-    shown: `"${'a'.repeat(21)}"`,
+    shown: `"${'a'.repeat(41)}"`,
     allowed: NAME_RULE,
   },
   { what: 'numeric name', input: { name: 42 }, field: 'name', shown: '42', allowed: 'must be a string' },

@@ -11,7 +11,7 @@ import {
   readSpec,
   writePki,
   writeSpec,
-} from '../../src/core/state.js';
+} from '../../src/core/state/index.js';
 import { fakePki } from './fake-pki.js';
 
 const mode = (path: string) => statSync(path).mode & 0o777;

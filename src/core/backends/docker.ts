@@ -12,7 +12,7 @@ import { chmod, chown, lstat, mkdir, open, realpath, rm, writeFile } from 'node:
 import { dirname } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pack } from 'tar-stream';
-import { etcHostsFile, withPodIP } from '../local-pod.js';
+import { POD_IP_PLACEHOLDER, etcHostsFile, withPodIP } from '../local-pod.js';
 import { TAG } from '../names.js';
 import { StandbySandboxes, type StandbyOptions } from './docker-standby.js';
 import type { PlannedGroup } from '../plan.js';
@@ -385,15 +385,28 @@ export class DockerBackend implements ContainerGroupBackend {
     // with the pod's hostname while sharing the sandbox's network; Docker shares the sandbox's, so
     // there the pod's hostname needs a fresh sandbox.
     const ownHostname = !group.local?.hostname || (await this.isPodman());
-    const sandbox =
-      (!publishes && ownHostname && (await this.standby?.claim(group.name))) ||
-      (await this.createInfra(group, identity, ownHostname ? undefined : group.local?.hostname));
-    if (files && group.local?.etcHosts) {
-      await writeFile(`${files.local}/${ETC_HOSTS}`, etcHostsFile(group.local.etcHosts, sandbox.ip), {
-        mode: 0o644,
-      });
-    }
-    const member = { infraId: sandbox.id, ip: sandbox.ip, files, hostname: ownHostname };
+    const claimed = !publishes && ownHostname ? await this.standby?.claim(group.name) : undefined;
+    const infra = claimed
+      ? undefined
+      : await this.createInfra(group, identity, ownHostname ? undefined : group.local?.hostname);
+    const infraId = claimed?.id ?? (infra?.id as string);
+    // Joining the engine network is the slow part of starting the infra: members are created
+    // (and their secret volumes written) meanwhile, unless their environment or arguments take the
+    // pod's address, which the sandbox has once started.
+    const address: Promise<string> = infra
+      ? infra.start().then(async () => {
+          const info = await infra.inspect();
+          return info.NetworkSettings.Networks[this.networkName(cluster)]?.IPAddress ?? '';
+        })
+      : Promise.resolve(claimed?.ip ?? '');
+    const sandboxReady = address.then(async (ip) => {
+      if (files && group.local?.etcHosts) {
+        await writeFile(`${files.local}/${ETC_HOSTS}`, etcHostsFile(group.local.etcHosts, ip));
+      }
+    });
+    sandboxReady.catch(() => undefined); // awaited below, where a failure fails the creation
+    const ip = JSON.stringify(group).includes(POD_IP_PLACEHOLDER) ? await address : '';
+    const member = { infraId, ip, files, hostname: ownHostname };
 
     // Secret volumes are filled through the first member that mounts them, before it starts.
     const unwritten = new Set(
@@ -405,13 +418,17 @@ export class DockerBackend implements ContainerGroupBackend {
       return members;
     };
     const inits = await createMembers(group.initContainers ?? [], 'init');
+    await sandboxReady;
     for (const init of inits) {
       if (!(await this.startMember(group, init))) return;
       const result = (await init.wait()) as { StatusCode: number };
       if (result.StatusCode !== 0) return; // the group reports the failed init container; nothing else starts
     }
     const members = await createMembers(group.containers, 'container');
-    await Promise.all(members.map((m) => this.startMember(group, m)));
+    await sandboxReady;
+    // One after another in the group's order, as the kubelet starts a pod's containers: the first
+    // ones (etcd and the API server in the control plane) get going soonest.
+    for (const m of members) await this.startMember(group, m);
   }
 
   /**
@@ -470,6 +487,8 @@ export class DockerBackend implements ContainerGroupBackend {
       }
       volumes.set(v.name, `${host}/${v.name}`);
     }
+    // Filled in once the sandbox has its address, before any member starts; bound at creation.
+    if (group.local?.etcHosts) await writeFile(`${local}/${ETC_HOSTS}`, '');
     const messages = Object.entries(group.local?.containers ?? {}).filter(
       ([, c]) => c.terminationMessagePath,
     );
@@ -538,12 +557,12 @@ export class DockerBackend implements ContainerGroupBackend {
     }
   }
 
-  /** A fresh infra container: the group's network namespace, published ports and DNS names. */
+  /** A fresh infra container (created, not started): the group's network namespace, published ports and DNS names. */
   private async createInfra(
     group: PlannedGroup,
     identity: Record<string, string>,
     hostname?: string,
-  ): Promise<{ id: string; ip: string }> {
+  ): Promise<Docker.Container> {
     const cluster = this.clusterOf(group);
     const exposed: Record<string, object> = {};
     const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
@@ -571,9 +590,7 @@ export class DockerBackend implements ContainerGroupBackend {
         },
       },
     });
-    await infra.start();
-    const info = await infra.inspect();
-    return { id: infra.id, ip: info.NetworkSettings.Networks[this.networkName(cluster)]?.IPAddress ?? '' };
+    return infra;
   }
 
   /** Writes the secret volumes this (created, not yet started) member mounts and nobody wrote yet. */
