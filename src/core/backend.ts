@@ -5,12 +5,15 @@ import type { PlannedGroup } from './plan.js';
 /** A failure the user can act on: its message is shown as is, on one line. */
 export class BackendError extends Error {
   override name = 'BackendError';
+  /** The image concerned, for 'image-missing'. */
+  readonly image?: string;
   constructor(
     message: string,
     readonly reason: 'unreachable' | 'port-in-use' | 'image-missing' | 'conflict' | 'not-found' | 'failed',
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; image?: string },
   ) {
     super(message, options);
+    this.image = options?.image;
   }
 }
 
@@ -68,6 +71,11 @@ export interface ContainerGroupBackend {
   stop(name: string): Promise<void>;
   logs(name: string, container: string, options?: LogOptions): Promise<Readable>;
   exec(name: string, container: string, options: ExecOptions): Promise<ExecSession>;
+  /**
+   * What a stopped container wrote to its terminationMessagePath (`local.containers`), at most its
+   * last 4096 bytes; undefined where the engine cannot read it (ACI).
+   */
+  terminationMessage?(name: string, container: string): Promise<string | undefined>;
   /**
    * Calls back with a group's name whenever one of its containers starts, stops or restarts, for
    * groups carrying every given tag. Best effort: callers still resync periodically.

@@ -32,8 +32,37 @@ export type PlannedGroup = ContainerGroup & {
      * `command`); ACI's model has only `command`, which replaces the entrypoint.
      */
     args?: Record<string, string[]>;
+    /** The containers' hostname (the pod's, as a kubelet sets it). */
+    hostname?: string;
+    /** The kubelet's /etc/hosts for every container; the backend adds the group's address. */
+    etcHosts?: EtcHosts;
+    /** What a kubelet does per container beyond ACI's model, by container name. */
+    containers?: Record<string, LocalContainer>;
+    /** File modes where they differ from 0644, per file volume and file. */
+    fileModes?: Record<string, Record<string, number>>;
+    /** The pod's fsGroup: group of its volumes' files, and a group of every container's processes. */
+    fsGroup?: number;
+    /** More groups of every container's processes (the pod's supplementalGroups). */
+    supplementalGroups?: number[];
   };
 };
+
+/** The kubelet's managed /etc/hosts: the pod's names for its address, then hostAliases. */
+export interface EtcHosts {
+  /** Written after the group's address: `<fqdn> <hostname>`, or just `<hostname>`. */
+  names: string[];
+  aliases?: { ip: string; hostnames: string[] }[];
+}
+
+export interface LocalContainer {
+  /** volumeMounts of a part of their volume: mountPath → the path inside the volume. */
+  subPaths?: Record<string, string>;
+  /** Where the container may write its termination message (a file the node reads back). */
+  terminationMessagePath?: string;
+  workingDir?: string;
+  /** securityContext.readOnlyRootFilesystem (ACI has no such setting). */
+  readOnlyRootFilesystem?: boolean;
+}
 
 export interface ClusterPlan {
   cluster: string;
