@@ -13,6 +13,7 @@ import {
 } from '../core/cluster.js';
 import { TAG, nodeName } from '../core/names.js';
 import type { PlannedGroup } from '../core/plan.js';
+import { EmulatorUsageError, runEmulatorCli } from '../emulator/cli.js';
 import { LocalStateStore, readSpec } from '../core/state/index.js';
 
 const USAGE = `Usage: frankenetes <command> [options]
@@ -65,6 +66,12 @@ function summarize(group: ContainerGroup): string[] {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // The offline ACI emulator has its own options (hidden command, see src/emulator/cli.ts).
+  if (argv[0] === 'emulator') {
+    return runEmulatorCli(argv.slice(1)).catch((e: unknown) => {
+      throw e instanceof EmulatorUsageError ? new UsageError(e.message) : e;
+    });
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -1,8 +1,8 @@
-export const id = 240;
-export const ids = [240];
+export const id = 425;
+export const ids = [425];
 export const modules = {
 
-/***/ 23240:
+/***/ 31425:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -199,36 +199,8 @@ function statusOf(error) {
     return e.code ?? e.statusCode ?? e.response?.statusCode;
 }
 
-// EXTERNAL MODULE: ./node_modules/ws/lib/stream.js
-var stream = __webpack_require__(86412);
-// EXTERNAL MODULE: ./node_modules/ws/lib/extension.js
-var extension = __webpack_require__(61335);
-// EXTERNAL MODULE: ./node_modules/ws/lib/permessage-deflate.js
-var permessage_deflate = __webpack_require__(4376);
-// EXTERNAL MODULE: ./node_modules/ws/lib/receiver.js
-var receiver = __webpack_require__(20893);
-// EXTERNAL MODULE: ./node_modules/ws/lib/sender.js
-var sender = __webpack_require__(7389);
-// EXTERNAL MODULE: ./node_modules/ws/lib/subprotocol.js
-var subprotocol = __webpack_require__(43332);
-// EXTERNAL MODULE: ./node_modules/ws/lib/websocket.js
-var websocket = __webpack_require__(56681);
-// EXTERNAL MODULE: ./node_modules/ws/lib/websocket-server.js
-var websocket_server = __webpack_require__(70129);
-;// CONCATENATED MODULE: ./node_modules/ws/wrapper.mjs
-
-
-
-
-
-
-
-
-
-
-
-/* harmony default export */ const wrapper = ((/* unused pure expression or super */ null && (WebSocket)));
-
+// EXTERNAL MODULE: ./node_modules/ws/wrapper.mjs
+var wrapper = __webpack_require__(52977);
 // EXTERNAL MODULE: ./src/core/backend.ts
 var core_backend = __webpack_require__(96667);
 ;// CONCATENATED MODULE: ./src/core/pods.ts
@@ -1567,7 +1539,7 @@ function exitStatus(code) {
  */
 function startKubeletApi(config, backend, log) {
     const groupOf = (r) => podGroupName(config.cluster, r.namespace, r.pod);
-    const wss = new websocket_server({
+    const wss = new wrapper/* WebSocketServer */.zu({
         noServer: true,
         handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false,
     });
