@@ -7,7 +7,15 @@ export class BackendError extends Error {
   override name = 'BackendError';
   constructor(
     message: string,
-    readonly reason: 'unreachable' | 'port-in-use' | 'image-missing' | 'conflict' | 'not-found' | 'failed',
+    readonly reason:
+      | 'unreachable'
+      | 'port-in-use'
+      | 'image-missing'
+      | 'conflict'
+      | 'not-found'
+      | 'denied'
+      | 'invalid'
+      | 'failed',
     options?: { cause?: unknown },
   ) {
     super(message, options);
