@@ -143,10 +143,7 @@ export class AciBackend implements ContainerGroupBackend {
   async ping(): Promise<void> {
     for (const resourceGroup of this.resourceGroups) {
       try {
-        await this.client.containerGroups
-          .listByResourceGroup(resourceGroup)
-          .byPage({ maxPageSize: 1 })
-          .next();
+        await this.client.containerGroups.listByResourceGroup(resourceGroup).byPage().next();
       } catch (error) {
         if (codeOf(error) === 'ResourceGroupNotFound')
           throw new BackendError(
@@ -309,7 +306,13 @@ export class AciBackend implements ContainerGroupBackend {
     return groups.filter((g): g is ContainerGroup => g !== undefined);
   }
 
-  async delete(name: string): Promise<void> {
+  /**
+   * Deletes the group. ACI's deletion kills at once, so a grace period is given the way a kubelet
+   * gives it: SIGTERM to each running container's main process (through exec), then deletion once
+   * they have ended (or restarted, under restart policy Always) or the grace period is over.
+   */
+  async delete(name: string, options: { gracePeriodSeconds?: number } = {}): Promise<void> {
+    if (options.gracePeriodSeconds) await this.terminate(name, options.gracePeriodSeconds);
     for (const resourceGroup of this.where.has(name)
       ? [this.where.get(name) as string]
       : this.resourceGroups) {
@@ -320,7 +323,42 @@ export class AciBackend implements ContainerGroupBackend {
       if (key.startsWith(`${name}/`)) this.manualRestarts.delete(key);
   }
 
-  /** ACI has no grace period: deletion stops the containers at once. A failed deletion is tried again. */
+  private async terminate(name: string, graceSeconds: number): Promise<void> {
+    const deadline = Date.now() + graceSeconds * 1000;
+    const group = await this.get(name).catch(() => undefined);
+    const run = (g: ContainerGroup | undefined, c: string) => {
+      const view = g?.containers.find((x) => x.name === c)?.instanceView;
+      return view?.currentState?.state === 'Running'
+        ? `${view.restartCount ?? 0}/${String(view.currentState.startTime)}`
+        : undefined;
+    };
+    const running = new Map(
+      (group?.containers ?? []).map((c) => [c.name, run(group, c.name)] as const).filter(([, r]) => r),
+    );
+    if (!running.size) return;
+    await Promise.all(
+      [...running.keys()].map(async (c) => {
+        try {
+          const session = await this.exec(name, c, {
+            command: ['kill', '-TERM', '1'],
+            stdin: false,
+            tty: false,
+          });
+          session.stdout.resume();
+          await session.exitCode();
+        } catch {
+          // no shell or kill in the image: the grace period still applies
+        }
+      }),
+    );
+    while (Date.now() < deadline) {
+      const now = await this.get(name).catch(() => undefined);
+      if ([...running].every(([c, was]) => run(now, c) !== was)) return;
+      await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
+    }
+  }
+
+  /** A failed deletion is tried again. */
   private async deleteIn(resourceGroup: string, name: string): Promise<void> {
     const doing = `deleting container group ${name} in ${resourceGroup}`;
     for (let attempt = 1; ; attempt++) {
