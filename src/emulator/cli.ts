@@ -174,6 +174,15 @@ export async function runEmulatorCli(argv: string[]): Promise<number> {
       const docker = new Docker({ socketPath });
       const hostPort = port ?? INTERNAL_PORT;
       const hostEdgePort = edgePort ?? hostPort + 1;
+      const image = values.image ?? AGENT_IMAGE;
+      if (
+        !(await docker
+          .getImage(image)
+          .inspect()
+          .catch(() => undefined))
+      ) {
+        throw new Error(`image ${image} is not on the engine; build it with scripts/build-images.sh local`);
+      }
       const network = `frankenetes-${instance}`;
       await mkdir(dataDir, { recursive: true, mode: 0o700 });
       const existing = await docker
@@ -194,7 +203,7 @@ export async function runEmulatorCli(argv: string[]): Promise<number> {
       const internalUrl = `https://${INTERNAL_HOST}:${INTERNAL_PORT}`;
       const container = await docker.createContainer({
         name: instance,
-        Image: values.image ?? AGENT_IMAGE,
+        Image: image,
         Entrypoint: ['/usr/local/bin/node', '/app/index.js'],
         Cmd: [
           'emulator',
@@ -228,7 +237,19 @@ export async function runEmulatorCli(argv: string[]): Promise<number> {
         },
         NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [INTERNAL_HOST] } } },
       });
-      await container.start();
+      try {
+        await container.start();
+      } catch (error) {
+        await container.remove({ force: true }).catch(() => undefined);
+        const message = ((error as { json?: { message?: string } }).json?.message ?? String(error)).replace(
+          /\s+/g,
+          ' ',
+        );
+        throw new Error(
+          `could not start the emulator container (port 127.0.0.1:${hostPort} in use?): ${message}`,
+          { cause: error },
+        );
+      }
       const url = `https://127.0.0.1:${hostPort}`;
       const caPath = join(dataDir, 'ca.crt');
       const deadline = Date.now() + 30_000;

@@ -31,6 +31,8 @@ export interface EngineDeps {
   backendFor(location: string): ContainerGroupBackend;
   /** The local image to run for a published name, or undefined when none is there. */
   resolveImage(image: string): Promise<string | undefined>;
+  /** Images that start without a pull: ACI's cached images, here the engine's local ones. */
+  cachedImages?(): Promise<string[]>;
 }
 
 export interface GroupServiceOptions {
@@ -109,8 +111,9 @@ export class GroupService {
     return view;
   }
 
-  async render(g: StoredGroup, list = false): Promise<Record<string, unknown>> {
-    return renderGroup(g, { view: list ? undefined : await this.view(g), list, tenantId: this.o.tenantId });
+  async render(g: StoredGroup, mode: 'get' | 'list' | 'put' = 'get'): Promise<Record<string, unknown>> {
+    const view = mode === 'get' ? await this.view(g) : undefined;
+    return renderGroup(g, { view, mode, tenantId: this.o.tenantId });
   }
 
   /** PUT: creates the group or updates it in place; its realisation runs as an operation. */
@@ -190,11 +193,8 @@ export class GroupService {
   /** Identities get object ids: a system-assigned one per group, user-assigned ones per resource id. */
   private identity(id: string, requested?: StoredGroup['identity'], existing?: StoredGroup['identity']) {
     if (!requested?.type || requested.type === 'None') return undefined;
-    const out: NonNullable<StoredGroup['identity']> = { type: requested.type };
-    if (requested.type.includes('SystemAssigned')) {
-      out.principalId = existing?.principalId ?? randomUUID();
-      out.tenantId = this.o.tenantId;
-    }
+    const out: NonNullable<StoredGroup['identity']> = { type: requested.type, tenantId: this.o.tenantId };
+    if (requested.type.includes('SystemAssigned')) out.principalId = existing?.principalId ?? randomUUID();
     if (requested.userAssignedIdentities) {
       out.userAssignedIdentities = Object.fromEntries(
         Object.keys(requested.userAssignedIdentities).map((uid) => [

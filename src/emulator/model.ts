@@ -245,8 +245,11 @@ export function redactProperties(p: WireGroupProperties): WireGroupProperties {
 export interface RenderOptions {
   /** The group as the engine reports it; absent while it is not realised. */
   view?: ContainerGroup;
-  /** List results carry no instance view (ACI's list does not either). */
-  list?: boolean;
+  /**
+   * `list`: no instance view (ACI's list has none); `put`: the group's instance view but no
+   * containers' (the answer to a PUT, before anything runs); `get` (default): all of it.
+   */
+  mode?: 'get' | 'list' | 'put';
   tenantId: string;
 }
 
@@ -277,8 +280,28 @@ export function renderGroup(g: StoredGroup, o: RenderOptions): Record<string, un
       events,
     });
   };
+  // ACI fills in the lists a request left out.
+  const withDefaults = <T extends { properties: object }>(c: T, lists: string[]) => ({
+    ...c,
+    properties: { ...Object.fromEntries(lists.map((l) => [l, []])), ...c.properties },
+  });
+  props.containers = props.containers.map((c) =>
+    withDefaults(c, ['command', 'ports', 'environmentVariables']),
+  ) as typeof props.containers;
+  props.initContainers = (props.initContainers ?? []).map((c) =>
+    withDefaults(c, ['command', 'environmentVariables']),
+  ) as typeof props.initContainers;
+  // ACI keeps an extension's protected settings to itself, and names the default SKU.
+  if (Array.isArray(props.extensions)) {
+    props.extensions = (props.extensions as { properties?: Record<string, unknown> }[]).map((x) =>
+      x.properties ? { ...x, properties: omit(x.properties, 'protectedSettings') } : x,
+    );
+  }
+  props.sku ??= 'Standard';
   const properties: Record<string, unknown> = { ...props, provisioningState: g.provisioningState };
-  if (!o.list) {
+  if (o.mode === 'put') {
+    properties.instanceView = { events: g.events, state: 'Pending' };
+  } else if (o.mode !== 'list') {
     properties.containers = props.containers.map((c) => ({
       ...c,
       properties: { ...c.properties, instanceView: containerView(c.name) },

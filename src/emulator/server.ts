@@ -34,7 +34,7 @@ import { ACI_LIMITS, ACI_REGIONS, schemaError, type AciLimits } from './rules.js
 import { containerInstanceValidator } from './spec.js';
 import { matchOperation, type MatchedOperation, type OperationSpec, type Violation } from './swagger.js';
 import { ARM_THROTTLE, Throttle, type RequestKind, type ThrottleSettings } from './throttle.js';
-import { TokenSigner } from './tokens.js';
+import { TokenSigner, secretsEqual } from './tokens.js';
 
 export interface EmulatorOptions {
   /** Address to listen on (default 127.0.0.1) and port (default: any free one). */
@@ -167,6 +167,13 @@ function dockerEngine(socketPath: string, imageMap: { from: string; to: string }
         backends.set(location, backend);
       }
       return backend;
+    },
+    async cachedImages() {
+      const images = await docker.listImages();
+      return images
+        .flatMap((i) => i.RepoTags ?? [])
+        .filter((t) => !t.includes('<none>'))
+        .sort();
     },
     async resolveImage(image) {
       if (await exists(image)) return image;
@@ -373,7 +380,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       case 'ContainerGroups_List':
       case 'ContainerGroups_ListByResourceGroup': {
         const list = groups.list(ids.subscriptionId, m.params.resourceGroupName);
-        return { status: 200, body: { value: await Promise.all(list.map((g) => groups.render(g, true))) } };
+        return { status: 200, body: { value: await Promise.all(list.map((g) => groups.render(g, 'list'))) } };
       }
       case 'ContainerGroups_Get':
         return { status: 200, body: await groups.render(groups.require(ids)) };
@@ -381,7 +388,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         const { created, group, operation } = groups.createOrUpdate(ids, body as WireGroup);
         return {
           status: created ? 201 : 200,
-          body: await groups.render(group, true),
+          body: await groups.render(group, 'put'),
           headers: { 'Azure-AsyncOperation': operationUrls(req, group, operation).asyncOperation },
         };
       }
@@ -484,8 +491,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           },
         };
       }
-      case 'Location_ListCachedImages':
-        return { status: 200, body: { value: [] } };
+      case 'Location_ListCachedImages': {
+        const images = (await engine.cachedImages?.()) ?? [];
+        return { status: 200, body: { value: images.map((image) => ({ osType: 'Linux', image })) } };
+      }
       case 'Location_ListCapabilities': {
         const limits = { ...ACI_LIMITS, ...options.limits };
         return {
@@ -653,7 +662,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
               `The request content was invalid and could not be deserialized: '${(error as Error).message}'.`,
             );
           }
-          if (param.schema) problems.push(...validator.validate(param.schema, body, 'request'));
+          if (param.schema) {
+            problems.push(...validator.validate(param.schema, body, 'request'));
+            body = validator.canonicalize(param.schema, body);
+          }
         }
       }
       if (problems.length) {
@@ -782,14 +794,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (path === '/emulator/violations')
       return send(res, { status: 200, body: { responses: violations, requests: requestViolations } });
     if (path === '/emulator/groups') {
-      const list = [...groups.groups.values()].map((g) => ({
-        id: g.id,
-        engineName: g.engineName,
-        provisioningState: g.provisioningState,
-        stopped: g.stopped,
-        ip: g.ip,
-        localImages: g.localImages,
-      }));
+      // What ARM does not say: where each group runs on the engine, and its ports on 127.0.0.1.
+      const list = await Promise.all(
+        [...groups.groups.values()].map(async (g) => {
+          const view = g.stopped ? undefined : await engine.backendFor(g.location).get(g.engineName);
+          return {
+            id: g.id,
+            engineName: g.engineName,
+            provisioningState: g.provisioningState,
+            stopped: g.stopped,
+            ip: g.ip,
+            hostPorts:
+              (view as { local?: { hostPorts?: Record<number, number> } } | undefined)?.local?.hostPorts ??
+              {},
+            localImages: g.localImages,
+          };
+        }),
+      );
       return send(res, { status: 200, body: { groups: list } });
     }
     return send(res, {
@@ -822,7 +843,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const attach = /^\/attach\/([^/]+)$/.exec(url.pathname);
     const execSession = exec?.[1] ? sessions.takeExec(exec[1]) : undefined;
     const attachSession = attach?.[1] ? sessions.takeAttach(attach[1]) : undefined;
-    if (attachSession && req.headers.authorization !== attachSession.password) {
+    if (attachSession && !secretsEqual(req.headers.authorization ?? '', attachSession.password)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
     }

@@ -282,6 +282,29 @@ export class SwaggerValidator {
     }
   }
 
+  /**
+   * A copy of a (valid) request body with every enum value in the spec's own spelling, as ARM
+   * stores it: "tcp" becomes "TCP", "onfailure" "OnFailure".
+   */
+  canonicalize(schema: Schema, value: unknown): unknown {
+    const s = this.flatten(schema);
+    if (Array.isArray(value)) return value.map((v) => (s.items ? this.canonicalize(s.items, v) : v));
+    if (value && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [key, child] of Object.entries(value)) {
+        const declared =
+          s.properties[key] ??
+          (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
+        out[key] = declared ? this.canonicalize(declared, child) : child;
+      }
+      return out;
+    }
+    if (typeof value === 'string' && s.enum) {
+      return s.enum.find((e) => typeof e === 'string' && e.toLowerCase() === value.toLowerCase()) ?? value;
+    }
+    return value;
+  }
+
   /** ARM reads enums case-insensitively ("Tcp" is TCP); what it sends back is exact. */
   private inEnum(values: unknown[], value: unknown, direction: Direction): boolean {
     if (direction === 'request' && typeof value === 'string') {

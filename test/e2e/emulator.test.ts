@@ -181,6 +181,30 @@ describe('the SDK against the emulator', () => {
     expect(output).toContain('sum=42');
   });
 
+  it('attaches to a container’s output with the password as Authorization', async () => {
+    const attach = await client.containers.attach(RG, 'web', 'web');
+    const ws = new WebSocket(attach.webSocketUri ?? '', {
+      ca: e.caCert,
+      headers: { Authorization: attach.password ?? '' },
+    });
+    let seen = '';
+    await new Promise<void>((resolve) => ws.on('open', () => resolve()));
+    ws.on('message', (data) => (seen += data.toString()));
+    // A request to the web server makes it log a line (httpd -v).
+    const exec = await client.containers.executeCommand(RG, 'web', 'web', {
+      command: '/bin/sh',
+      terminalSize: { rows: 24, cols: 80 },
+    });
+    const shell = new WebSocket(exec.webSocketUri ?? '', { ca: e.caCert });
+    shell.on('open', () => {
+      shell.send(exec.password ?? '');
+      shell.send('wget -qO- http://127.0.0.1/ >/dev/null; exit\n');
+    });
+    await eventually(() => expect(seen).toMatch(/127\.0\.0\.1\]:\d+: response:200/), { timeoutMs: 15_000 });
+    ws.close();
+    shell.terminate();
+  });
+
   it('refuses a WebSocket that sends the wrong password', async () => {
     const answer = await client.containers.executeCommand(RG, 'web', 'web', {
       command: '/bin/sh',

@@ -2,7 +2,10 @@
 // authentication, api-version, schema validation, throttling, 409 and faults. The engine given here
 // fails every call, so a test that reached it would fail.
 import { ClientSecretCredential } from '@azure/identity';
+import { mkdtempSync, statSync } from 'node:fs';
 import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineDeps } from '../../src/emulator/groups.js';
 import { startEmulator, type Emulator } from '../../src/emulator/server.js';
@@ -301,6 +304,20 @@ describe('long-running operations', () => {
     expect(slow?.properties.provisioningState).toBe('Failed');
   });
 
+  it('stores enum values as the spec spells them, whatever case the request used', async () => {
+    const body = group({
+      restartPolicy: 'onfailure',
+      ipAddress: { type: 'public', ports: [{ port: 80, protocol: 'tcp' }] },
+    });
+    const r = await call(e, 'PUT', `${GROUPS}/lower`, { token, body });
+    expect(r.status).toBe(201);
+    expect((r.body as { properties: Record<string, unknown> }).properties).toMatchObject({
+      restartPolicy: 'OnFailure',
+      ipAddress: { type: 'Public', ports: [{ port: 80, protocol: 'TCP' }] },
+    });
+    await e.groups.settle();
+  });
+
   it('deletes an absent group with 204', async () => {
     const r = await call(e, 'DELETE', `${GROUPS}/never-made`, { token });
     expect(r.status).toBe(204);
@@ -353,6 +370,36 @@ describe('faults and throttling', () => {
       expect(answers[1]?.headers['x-ms-ratelimit-remaining-subscription-writes']).toBe('0');
     } finally {
       await small.stop();
+    }
+  });
+});
+
+describe('its data directory', () => {
+  it('keeps the CA, the signing key, the credential and the groups across a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'emulator-data-'));
+    const first = await startEmulator({ engine: noEngine, dataDir, log: () => undefined });
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: first.principal.clientId,
+      client_secret: first.principal.clientSecret ?? '',
+      scope: 'https://management.azure.com/.default',
+    });
+    const issued = await call(first, 'POST', `/${first.tenantId}/oauth2/v2.0/token`, { form });
+    const kept = (issued.body as { access_token: string }).access_token;
+    expect((await call(first, 'PUT', `${GROUPS}/kept`, { token: kept, body: group() })).status).toBe(201);
+    await first.stop();
+    expect(statSync(join(dataDir, 'identity.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, 'state.json')).mode & 0o777).toBe(0o600);
+
+    const second = await startEmulator({ engine: noEngine, dataDir, log: () => undefined });
+    try {
+      expect(second.caCert).toBe(first.caCert);
+      expect(second.principal).toEqual(first.principal);
+      const list = await call(second, 'GET', GROUPS, { token: kept });
+      expect(list.status).toBe(200);
+      expect((list.body as { value: { name: string }[] }).value.map((g) => g.name)).toEqual(['kept']);
+    } finally {
+      await second.stop();
     }
   });
 });

@@ -113,6 +113,16 @@ describe('the swagger validator on bad bodies', () => {
     expect(validator.validate(group, body, 'response').map((v) => v.kind)).toEqual(['enum']);
   });
 
+  it('spells enum values as the spec does, as ARM stores them', () => {
+    const body = good() as ReturnType<typeof good> & { properties: Record<string, unknown> };
+    body.properties.restartPolicy = 'onfailure';
+    body.properties.ipAddress = { type: 'public', ports: [{ port: 80, protocol: 'tcp' }] };
+    const fixed = validator.canonicalize(group, body) as { properties: Record<string, unknown> };
+    expect(fixed.properties.restartPolicy).toBe('OnFailure');
+    expect(fixed.properties.ipAddress).toEqual({ type: 'Public', ports: [{ port: 80, protocol: 'TCP' }] });
+    expect(validator.validate(group, fixed, 'response')).toEqual([]);
+  });
+
   it('rejects read-only properties in requests and secrets in responses', () => {
     const body = good() as ReturnType<typeof good> & { properties: Record<string, unknown> };
     body.properties.provisioningState = 'Succeeded';
