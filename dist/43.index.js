@@ -14,8 +14,12 @@ __webpack_require__.d(__webpack_exports__, {
   runAgent: () => (/* binding */ runAgent)
 });
 
+// EXTERNAL MODULE: ./src/core/backends/aci.ts + 3 modules
+var aci = __webpack_require__(43869);
 // EXTERNAL MODULE: ./src/core/backends/docker.ts + 1 modules
 var docker = __webpack_require__(23880);
+// EXTERNAL MODULE: ./src/core/credentials.ts + 158 modules
+var credentials = __webpack_require__(48919);
 // EXTERNAL MODULE: ./src/core/names.ts
 var names = __webpack_require__(22483);
 // EXTERNAL MODULE: external "node:fs"
@@ -111,8 +115,8 @@ function leaseObject(node, now) {
     };
 }
 
-// EXTERNAL MODULE: ./src/core/spec.ts + 18 modules
-var spec = __webpack_require__(61958);
+// EXTERNAL MODULE: ./src/core/spec.ts
+var spec = __webpack_require__(74400);
 ;// CONCATENATED MODULE: ./src/agent/config.ts
 
 
@@ -128,6 +132,9 @@ function configFromEnv(env = process.env) {
             throw new ConfigError(`the agent needs ${key} in its environment`);
         return value;
     };
+    const backend = env.FRANKENETES_BACKEND ?? 'docker';
+    if (backend !== 'docker' && backend !== 'aci')
+        throw new ConfigError(`FRANKENETES_BACKEND must be docker or aci, not "${backend}"`);
     const dir = env.FRANKENETES_AGENT_DIR ?? names/* AGENT_DIR */.sI;
     const read = (file) => (0,external_node_fs_.readFileSync)(`${dir}/${file}`, 'utf8');
     return {
@@ -151,8 +158,17 @@ function configFromEnv(env = process.env) {
             cpu: Number(env.FRANKENETES_POD_DEFAULT_CPU ?? 0.1),
             memoryInGB: Number(env.FRANKENETES_POD_DEFAULT_MEMORY_GB ?? 0.1),
         },
+        backend,
         engineSocket: env.FRANKENETES_ENGINE_SOCKET ?? '/var/run/docker.sock',
         standbyPool: Number(env.FRANKENETES_STANDBY_POOL ?? spec/* DEFAULT_STANDBY_POOL */.Nz),
+        azure: backend === 'aci'
+            ? {
+                subscriptionId: required('FRANKENETES_AZURE_SUBSCRIPTION_ID'),
+                podResourceGroup: env.FRANKENETES_AZURE_POD_RESOURCE_GROUP || required('FRANKENETES_AZURE_RESOURCE_GROUP'),
+                // Set by the offline emulator in the groups it runs; Azure's endpoint otherwise.
+                armEndpoint: env.FRANKENETES_ARM_ENDPOINT || undefined,
+            }
+            : undefined,
     };
 }
 
@@ -3247,21 +3263,15 @@ function projectedTokenExpiry(pod) {
 
 
 
-const AGENT_VERSION = '0.1.0';
+
+
+const AGENT_VERSION = names/* FRANKENETES_VERSION */.y7;
 const log = (message) => process.stderr.write(`${new Date().toISOString()} agent: ${message}\n`);
 /** The Frankenetes agent: a virtual kubelet that runs this node's pods as container groups. */
 async function runAgent() {
     const config = configFromEnv();
     const kc = loadKubeConfig(config.kubeconfigPath);
-    const backend = new docker/* DockerBackend */.P({
-        socketPath: config.engineSocket,
-        standby: { cluster: config.cluster, size: config.standbyPool, log },
-        secretFiles: {
-            group: (0,names/* controlPlaneGroupName */.Q9)(config.cluster),
-            volume: names/* POD_FILES_VOLUME */.vQ,
-            mountedAt: names/* POD_FILES_DIR */.uA,
-        },
-    });
+    const backend = podBackend(config);
     const id = {
         name: config.node,
         cluster: config.cluster,
@@ -3286,7 +3296,8 @@ async function runAgent() {
     log(`node ${config.node} registered`);
     const stopHeartbeat = keepNodeAlive(kc, id, log);
     const pods = new PodController(kc, backend, config, log);
-    await backend.startStandby();
+    if (backend instanceof docker/* DockerBackend */.P)
+        await backend.startStandby();
     await pods.start();
     log('watching pods');
     await new Promise((resolve) => {
@@ -3295,41 +3306,36 @@ async function runAgent() {
         process.once('SIGINT', stop);
     });
     stopHeartbeat();
-    backend.stopStandby();
+    if (backend instanceof docker/* DockerBackend */.P)
+        backend.stopStandby();
     pods.stop();
     server.close();
     return 0;
 }
-
-
-/***/ }),
-
-/***/ 52977:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   zu: () => (/* reexport default export from named module */ _lib_websocket_server_js__WEBPACK_IMPORTED_MODULE_7__)
-/* harmony export */ });
-/* harmony import */ var _lib_stream_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(86412);
-/* harmony import */ var _lib_extension_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(61335);
-/* harmony import */ var _lib_permessage_deflate_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4376);
-/* harmony import */ var _lib_receiver_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(20893);
-/* harmony import */ var _lib_sender_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7389);
-/* harmony import */ var _lib_subprotocol_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(43332);
-/* harmony import */ var _lib_websocket_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(56681);
-/* harmony import */ var _lib_websocket_server_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(70129);
-
-
-
-
-
-
-
-
-
-
-
-/* unused harmony default export */ var __WEBPACK_DEFAULT_EXPORT__ = ((/* unused pure expression or super */ null && (WebSocket)));
+/**
+ * Pods run where the control plane runs. On ACI the agent signs in with the control-plane group's
+ * managed identity (FRANKENETES_MANAGED_IDENTITY, set by the plan). The standby pool and secret
+ * files are shortcuts of the local engine only.
+ */
+function podBackend(config) {
+    if (config.azure) {
+        return new aci/* AciBackend */._({
+            subscriptionId: config.azure.subscriptionId,
+            resourceGroup: config.azure.podResourceGroup,
+            endpoint: config.azure.armEndpoint,
+            credential: (0,credentials/* createAzureCredential */.lq)({}),
+        });
+    }
+    return new docker/* DockerBackend */.P({
+        socketPath: config.engineSocket,
+        standby: { cluster: config.cluster, size: config.standbyPool, log },
+        secretFiles: {
+            group: (0,names/* controlPlaneGroupName */.Q9)(config.cluster),
+            volume: names/* POD_FILES_VOLUME */.vQ,
+            mountedAt: names/* POD_FILES_DIR */.uA,
+        },
+    });
+}
 
 
 /***/ })

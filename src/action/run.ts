@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DockerBackend, defaultEngineSocket } from '../core/backends/docker.js';
+import { defaultEngineSocket } from '../core/backends/docker.js';
 import type { ContainerGroupBackend } from '../core/backend.js';
 import {
   adminKubeconfig,
@@ -16,8 +16,9 @@ import {
   type ClusterDeps,
 } from '../core/cluster.js';
 import { billedSeconds, clusterCost, groupResources } from '../core/cost.js';
-import { AGENT_IMAGE, TAG, controlPlaneGroupName, nodeName } from '../core/names.js';
-import { openStateStore } from '../core/state/open.js';
+import { TAG, agentImage, controlPlaneGroupName, nodeName } from '../core/names.js';
+import { armEndpointFrom, openBackend, openStore, type HostSettings } from '../core/connect.js';
+import { GITHUB_OIDC_AUDIENCE } from '../core/credentials.js';
 import type { StateStore } from '../core/state/index.js';
 import { ensureAgentImage } from './agent-image.js';
 import { InputErrors, readSettings, savedState, type ActionSettings, type SavedState } from './settings.js';
@@ -47,14 +48,33 @@ function distDir(): string {
   return existsSync(join(beside, 'index.js')) ? beside : join(here, '..', '..', 'dist');
 }
 
-function openTarget(saved: Pick<SavedState, 'backend' | 'state'>): {
+/** The backend and store main made the cluster on, signed in to Azure with GitHub OIDC for aci. */
+function openTarget(saved: Pick<SavedState, 'backend' | 'state' | 'azure'>): {
   backend: ContainerGroupBackend;
   store: StateStore;
 } {
-  if (saved.backend === 'aci') {
-    throw new Error('backend "aci" is not wired into the action yet; use backend "docker"');
+  const host: HostSettings = { armEndpoint: armEndpointFrom() };
+  if (saved.backend === 'aci' && saved.azure) {
+    if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+      throw new Error(
+        'no GitHub OIDC token for Azure: give the job `permissions: id-token: write` (backend "aci" signs in with OIDC)',
+      );
+    }
+    host.azure = {
+      tenantId: saved.azure.tenantId,
+      clientId: saved.azure.clientId,
+      // Fetched on every refresh: GitHub's ID tokens live minutes, a cluster's job may not.
+      getAssertion: () => core.getIDToken(GITHUB_OIDC_AUDIENCE),
+    };
   }
-  return { backend: new DockerBackend(), store: openStateStore(saved.state) };
+  const target = {
+    backend: saved.backend,
+    azure: saved.azure && {
+      subscriptionId: saved.azure.subscriptionId,
+      resourceGroup: saved.azure.resourceGroup,
+    },
+  };
+  return { backend: openBackend(target, host), store: openStore(saved.state, host) };
 }
 
 /** Records how long each stage took: a stage lasts until the next one starts. */
@@ -121,6 +141,13 @@ export async function runMain(): Promise<void> {
     ttlHours: settings.ttlHours,
     azure: settings.azure,
   };
+  let target: ReturnType<typeof openTarget>;
+  try {
+    target = openTarget(saved);
+  } catch (error) {
+    failWith(error);
+    return;
+  }
   core.saveState(STATE_KEY, JSON.stringify(saved));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -133,15 +160,16 @@ export async function runMain(): Promise<void> {
 
   const timer = new StageTimer();
   try {
-    const { backend, store } = openTarget(saved);
+    const { backend, store } = target;
     if (settings.backend === 'docker') {
-      timer.start(`making sure the agent image ${AGENT_IMAGE} is there`);
+      const image = agentImage(spec);
+      timer.start(`making sure the agent image ${image} is there`);
       const engine = new Docker({ socketPath: defaultEngineSocket() });
-      const how = await ensureAgentImage(engine, AGENT_IMAGE, {
+      const how = await ensureAgentImage(engine, image, {
         distDir: distDir(),
         log: (m) => core.info(m),
       });
-      core.info(`  agent image ${AGENT_IMAGE}: ${how}`);
+      core.info(`  agent image ${image}: ${how}`);
     }
     const deps: ClusterDeps = { backend, store, onSecrets: mask, progress: (m) => timer.start(m) };
     core.startGroup(

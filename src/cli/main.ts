@@ -1,38 +1,67 @@
 #!/usr/bin/env node
 import '../shared/cjs-globals.js';
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ContainerGroup } from '@azure/arm-containerinstance';
-import { DockerBackend } from '../core/backends/docker.js';
 import {
   adminKubeconfig,
+  controlPlaneFailure,
   destroyCluster,
   requireSpec,
   upCluster,
   type ClusterDeps,
 } from '../core/cluster.js';
+import {
+  armEndpointFrom,
+  openBackend,
+  openStore,
+  type BackendTarget,
+  type HostSettings,
+} from '../core/connect.js';
+import {
+  ACI_PRICES,
+  billedSeconds,
+  groupCost,
+  groupResources,
+  withPriceOverrides,
+  type GroupCost,
+} from '../core/cost.js';
 import { TAG, nodeName } from '../core/names.js';
 import type { PlannedGroup } from '../core/plan.js';
-import { LocalStateStore, readSpec } from '../core/state/index.js';
+import { BACKENDS, type BackendKind, type ClusterSpec } from '../core/spec.js';
+import { LocalStateStore, defaultStateDir, readSpec, type StateStore } from '../core/state/index.js';
 
 const USAGE = `Usage: frankenetes <command> [options]
 
 Commands:
   up          create or converge a cluster and wait until its API is ready
   kubeconfig  print the admin kubeconfig (short-lived client certificate)
-  status      show each container group and container with its state
-  down        remove every container, volume and network of a cluster, and its state
+  status      show each container group and container with its state and cost so far
+  down        remove every container group (and, locally, volume and network) of a cluster, and its state
   list        list clusters
 
 Options:
   --name NAME                 cluster name (default: $FRANKENETES_CLUSTER or "dev")
+  --backend docker|aci        where the cluster runs (default: the stored spec's, else docker)  [up, down]
   --kubernetes-version V      1.35, 1.36 or 1.37[.patch] (default 1.37.2)          [up]
-  --port PORT                 host port for the API server on 127.0.0.1 (default: any free port) [up]
+  --port PORT                 host port for the API server on 127.0.0.1 (default: any free port) [up, docker]
   --admin-credential-hours H  lifetime of admin certificates (default 24)         [up]
-  --standby-pool N            sandboxes kept ready for fast pod starts (default 32, 0 = none) [up]
-  --timeout SECONDS           how long up waits for readiness (default 180)       [up]
+  --standby-pool N            sandboxes kept ready for fast pod starts (default 32, 0 = none) [up, docker]
+  --timeout SECONDS           how long up waits for readiness (default 180; 600 on aci) [up]
   --json                      machine-readable output                    [status, list]
-  --state-dir DIR             state store (default: $FRANKENETES_STATE_DIR, $XDG_STATE_HOME/frankenetes or ~/.local/state/frankenetes)
+  --state DIR|URL             state store: a directory, or a blob container URL
+                              (default: $FRANKENETES_STATE, $FRANKENETES_STATE_DIR, $XDG_STATE_HOME/frankenetes or ~/.local/state/frankenetes)
+
+Azure (backend aci; sign-in: GitHub OIDC, managed identity or DefaultAzureCredential, see README):
+  --subscription ID           subscription id (default: $AZURE_SUBSCRIPTION_ID)   [up, down]
+  --resource-group RG         resource group of the control plane (it must exist) [up, down]
+  --pod-resource-group RG     resource group of pod groups (default: --resource-group) [up, down]
+  --location REGION           Azure region, e.g. westeurope                        [up]
+  --identity RESOURCE_ID      user-assigned managed identity for the control plane (default: system-assigned) [up]
+  --agent-image IMAGE         agent image (default: ghcr.io/frankenetes/agent:<version> on aci)  [up]
+  --arm-endpoint URL          ARM endpoint, e.g. the offline emulator's (default: $FRANKENETES_ARM_ENDPOINT, else Azure)
+  --api-proxy URL             proxy the kubeconfig reaches the API server through (default: $FRANKENETES_API_PROXY)
 `;
 
 class UsageError extends Error {}
@@ -46,13 +75,24 @@ function number(flag: string, value: string | undefined): number | undefined {
   return n;
 }
 
-function summarize(group: ContainerGroup): string[] {
+const money = (amount: number, currency: string) =>
+  `${currency === 'USD' ? '$' : `${currency} `}${amount < 0.01 && amount > 0 ? amount.toFixed(5) : amount.toFixed(4)}`;
+
+function summarize(group: ContainerGroup, cost: GroupCost, currency: string): string[] {
   const local = (group as PlannedGroup).local?.hostPorts ?? {};
   const ports = Object.entries(local)
     .map(([p, h]) => `127.0.0.1:${h}->${p}`)
     .join(', ');
   const lines = [
-    `${group.name}  ${group.instanceView?.state ?? 'Unknown'}  ${group.ipAddress?.fqdn ?? ''}  ${ports}`,
+    [
+      group.name,
+      group.instanceView?.state ?? group.provisioningState ?? 'Unknown',
+      group.ipAddress?.fqdn ?? '',
+      ports,
+      `${money(cost.total, currency)} (${cost.vcpu} vCPU, ${cost.memoryInGB} GB, ${cost.seconds} s)`,
+    ]
+      .filter(Boolean)
+      .join('  '),
   ];
   for (const c of [...(group.initContainers ?? []), ...group.containers]) {
     const s = c.instanceView?.currentState;
@@ -62,6 +102,20 @@ function summarize(group: ContainerGroup): string[] {
     );
   }
   return lines;
+}
+
+function backendOf(value: string | undefined): BackendKind | undefined {
+  if (value === undefined) return undefined;
+  if (!(BACKENDS as readonly string[]).includes(value))
+    throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got "${value}"`);
+  return value as BackendKind;
+}
+
+/** Where the kubeconfig file goes: beside the state in a directory store, else in the local state folder. */
+function kubeconfigFile(store: StateStore, name: string): string {
+  return store instanceof LocalStateStore
+    ? join(store.location, name, 'kubeconfig')
+    : join(defaultStateDir(), 'kubeconfigs', `${name}.yaml`);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -77,13 +131,23 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       name: { type: 'string' },
+      backend: { type: 'string' },
       'kubernetes-version': { type: 'string' },
       port: { type: 'string' },
       'admin-credential-hours': { type: 'string' },
       timeout: { type: 'string' },
       'standby-pool': { type: 'string' },
       json: { type: 'boolean', default: false },
+      state: { type: 'string' },
       'state-dir': { type: 'string' },
+      subscription: { type: 'string' },
+      'resource-group': { type: 'string' },
+      'pod-resource-group': { type: 'string' },
+      location: { type: 'string' },
+      identity: { type: 'string' },
+      'agent-image': { type: 'string' },
+      'arm-endpoint': { type: 'string' },
+      'api-proxy': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -98,20 +162,60 @@ async function main(argv: string[]): Promise<number> {
   }
   if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
   const name = values.name ?? process.env.FRANKENETES_CLUSTER ?? 'dev';
-  const store = new LocalStateStore(values['state-dir']);
+  const host: HostSettings = {
+    armEndpoint: values['arm-endpoint'] ?? armEndpointFrom(),
+  };
+  const apiProxy = values['api-proxy'] ?? (process.env.FRANKENETES_API_PROXY || undefined);
+  const store = openStore(
+    values.state ?? values['state-dir'] ?? (process.env.FRANKENETES_STATE || undefined),
+    host,
+  );
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  const deps: ClusterDeps = {
-    backend: new DockerBackend(),
-    store,
-    progress: (m) => log(`• ${m} (${elapsed()})`),
+  const progress = (m: string) => log(`• ${m} (${elapsed()})`);
+  const flagBackend = backendOf(values.backend);
+  const flagAzure: Partial<NonNullable<ClusterSpec['azure']>> = {
+    ...(values.subscription ? { subscriptionId: values.subscription } : {}),
+    ...(values['resource-group'] ? { resourceGroup: values['resource-group'] } : {}),
+    ...(values['pod-resource-group'] ? { podResourceGroup: values['pod-resource-group'] } : {}),
+    ...(values.identity ? { identity: values.identity } : {}),
   };
+  /** The Azure target: the stored spec's, the flags over it, the environment's subscription last. */
+  const azureFor = (stored: ClusterSpec | undefined) => {
+    const azure = { ...stored?.azure, ...flagAzure };
+    if (!azure.subscriptionId && process.env.AZURE_SUBSCRIPTION_ID)
+      azure.subscriptionId = process.env.AZURE_SUBSCRIPTION_ID;
+    return azure;
+  };
+  /** The backend of a cluster that has a spec; flags name it for one that does not (yet). */
+  const depsFor = (target: BackendTarget): ClusterDeps => ({
+    backend: openBackend(target, host),
+    store,
+    progress,
+  });
+  const flagTarget = (stored: ClusterSpec | undefined): BackendTarget => ({
+    backend: flagBackend ?? stored?.backend ?? 'docker',
+    azure: azureFor(stored) as ClusterSpec['azure'],
+  });
 
   switch (command) {
     case 'up': {
+      const stored = await readSpec(store, name).catch(() => undefined);
+      const backend = flagBackend ?? stored?.backend ?? 'docker';
+      const switched = stored && backend !== stored.backend;
+      if (switched)
+        throw new UsageError(
+          `cluster "${name}" runs on the ${stored.backend} backend; remove it first (\`frankenetes down --name ${name}\`)`,
+        );
+      // Azure settings belong to aci clusters; on docker, given ones are refused by the spec.
+      const azure = backend === 'aci' ? azureFor(stored) : flagAzure;
       const input = {
-        ...((await readSpec(store, name).catch(() => undefined)) ?? {}),
+        ...(stored ?? {}),
         name,
+        backend,
+        ...(values.location ? { location: values.location } : {}),
+        ...(Object.keys(azure).length ? { azure } : {}),
+        ...(values['agent-image'] ? { agentImage: values['agent-image'] } : {}),
         ...(values['kubernetes-version'] ? { kubernetesVersion: values['kubernetes-version'] } : {}),
         ...(values.port !== undefined ? { apiServerPort: number('port', values.port) } : {}),
         ...(values['admin-credential-hours'] !== undefined
@@ -121,47 +225,72 @@ async function main(argv: string[]): Promise<number> {
           ? { standbyPool: number('standby-pool', values['standby-pool']) }
           : {}),
       };
-      const timeoutMs = (number('timeout', values.timeout) ?? 180) * 1000;
-      const kubeconfigPath = join(store.location, name, 'kubeconfig');
-      const result = await upCluster(input, deps, async (spec) => {
+      const timeoutMs = (number('timeout', values.timeout) ?? (backend === 'aci' ? 600 : 180)) * 1000;
+      const kubeconfigPath = kubeconfigFile(store, name);
+      const { parseClusterSpec } = await import('../core/spec.js');
+      const spec = parseClusterSpec(input);
+      const deps = depsFor(spec);
+      const result = await upCluster(spec, deps, async (ready) => {
         const { waitForCluster } = await import('../core/readiness.js');
-        const kubeconfig = await adminKubeconfig(spec, deps);
-        await store.put(spec.name, 'kubeconfig', kubeconfig);
+        const kubeconfig = await adminKubeconfig(ready, deps, { proxyUrl: apiProxy });
+        await store.put(ready.name, 'kubeconfig', kubeconfig);
+        await writeKubeconfig(store, kubeconfigPath, kubeconfig);
         await waitForCluster(kubeconfig, {
-          node: nodeName(spec.name),
+          node: nodeName(ready.name),
           timeoutMs,
           progress: (m) => log(`  … ${m} (${elapsed()})`),
+          fatal: () => controlPlaneFailure(ready, deps.backend),
         });
       });
-      log(`✓ cluster "${name}" (Kubernetes v${result.spec.kubernetesVersion}) ready in ${elapsed()}`);
+      log(
+        `✓ cluster "${name}" (Kubernetes v${result.spec.kubernetesVersion}, ${result.spec.backend}) ready in ${elapsed()}`,
+      );
       log(`  export KUBECONFIG=${kubeconfigPath}`);
       process.stdout.write(`${kubeconfigPath}\n`);
       return 0;
     }
     case 'kubeconfig': {
       const spec = await requireSpec(store, name);
-      process.stdout.write(await adminKubeconfig(spec, deps));
+      process.stdout.write(await adminKubeconfig(spec, depsFor(spec), { proxyUrl: apiProxy }));
       return 0;
     }
     case 'status': {
       const spec = await requireSpec(store, name);
-      const groups = await deps.backend.list({ [TAG.cluster]: spec.name });
+      const groups = await depsFor(spec).backend.list({ [TAG.cluster]: spec.name });
+      const prices = withPriceOverrides(process.env.FRANKENETES_ACI_PRICES, ACI_PRICES);
+      const now = new Date();
+      // Local groups are priced as ACI would bill them, at the default region's rates.
+      const costs = groups.map((g) => groupCost(groupResources(g), billedSeconds(g, now), prices));
+      const total = costs.reduce((sum, c) => sum + c.total, 0);
       if (values.json) {
-        process.stdout.write(`${JSON.stringify({ cluster: spec.name, spec, groups }, null, 2)}\n`);
+        const cost = {
+          currency: prices.currency,
+          total,
+          groups: groups.map((g, i) => ({ name: g.name, ...costs[i] })),
+        };
+        process.stdout.write(`${JSON.stringify({ cluster: spec.name, spec, groups, cost }, null, 2)}\n`);
       } else {
         process.stdout.write(
-          `cluster ${spec.name}  Kubernetes v${spec.kubernetesVersion}  ${spec.location}\n`,
+          `cluster ${spec.name}  Kubernetes v${spec.kubernetesVersion}  ${spec.backend}  ${spec.location}\n`,
         );
-        for (const g of groups) process.stdout.write(`${summarize(g).join('\n')}\n`);
+        groups.forEach((g, i) =>
+          process.stdout.write(`${summarize(g, costs[i] as GroupCost, prices.currency).join('\n')}\n`),
+        );
         if (!groups.length) process.stdout.write('no container groups (run `frankenetes up`)\n');
+        const basis =
+          spec.backend === 'aci' ? 'ACI pay-as-you-go rates' : 'what ACI would bill, default rates';
+        process.stdout.write(`cost so far: ${money(total, prices.currency)} (${basis}; see README)\n`);
       }
       return 0;
     }
     case 'down': {
+      const stored = await readSpec(store, name).catch(() => undefined);
+      const deps = depsFor(flagBackend || !stored ? flagTarget(stored) : stored);
       await deps.backend.ping();
       if (!(await destroyCluster(name, { ...deps, progress: undefined }))) {
         throw new UsageError(`no cluster named "${name}"`);
       }
+      if (!(store instanceof LocalStateStore)) await rmKubeconfig(kubeconfigFile(store, name));
       log(`✓ cluster "${name}" removed`);
       return 0;
     }
@@ -172,12 +301,12 @@ async function main(argv: string[]): Promise<number> {
       );
       if (values.json) {
         process.stdout.write(
-          `${JSON.stringify(rows.map((r) => ({ name: r.name, kubernetesVersion: r.spec?.kubernetesVersion, location: r.spec?.location })))}\n`,
+          `${JSON.stringify(rows.map((r) => ({ name: r.name, backend: r.spec?.backend, kubernetesVersion: r.spec?.kubernetesVersion, location: r.spec?.location })))}\n`,
         );
       } else {
         for (const r of rows)
           process.stdout.write(
-            `${r.name}\tv${r.spec?.kubernetesVersion ?? '?'}\t${r.spec?.location ?? '?'}\n`,
+            `${r.name}\t${r.spec?.backend ?? '?'}\tv${r.spec?.kubernetesVersion ?? '?'}\t${r.spec?.location ?? '?'}\n`,
           );
       }
       return 0;
@@ -185,6 +314,18 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command "${command}" (try \`frankenetes help\`)`);
   }
+}
+
+/** A directory store holds the kubeconfig already; for a blob store it is written here, 0600. */
+async function writeKubeconfig(store: StateStore, path: string, kubeconfig: string): Promise<void> {
+  if (store instanceof LocalStateStore) return;
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await writeFile(path, kubeconfig, { mode: 0o600 });
+}
+
+async function rmKubeconfig(path: string): Promise<void> {
+  const { rm } = await import('node:fs/promises');
+  await rm(path, { force: true });
 }
 
 main(process.argv.slice(2)).then(

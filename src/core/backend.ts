@@ -9,7 +9,15 @@ export class BackendError extends Error {
   readonly image?: string;
   constructor(
     message: string,
-    readonly reason: 'unreachable' | 'port-in-use' | 'image-missing' | 'conflict' | 'not-found' | 'failed',
+    readonly reason:
+      | 'unreachable'
+      | 'port-in-use'
+      | 'image-missing'
+      | 'conflict'
+      | 'not-found'
+      | 'denied'
+      | 'invalid'
+      | 'failed',
     options?: { cause?: unknown; image?: string },
   ) {
     super(message, options);

@@ -1,14 +1,21 @@
-import type { Container, ContainerGroup, Volume, VolumeMount } from '@azure/arm-containerinstance';
+import type {
+  Container,
+  ContainerGroup,
+  ContainerGroupIdentity,
+  EnvironmentVariable,
+  Volume,
+  VolumeMount,
+} from '@azure/arm-containerinstance';
 import { stringify } from 'yaml';
 import { renderKubeconfig } from './kubeconfig.js';
 import {
   AGENT_DIR,
   POD_FILES_DIR,
   POD_FILES_VOLUME,
-  AGENT_IMAGE,
   API_SERVER_PORT,
   SERVICE_CIDR,
   TAG,
+  agentImage,
   clusterDnsName,
   controlPlaneGroupName,
   nodeName,
@@ -287,32 +294,66 @@ function schedulerContainer(spec: ClusterSpec): Container {
   };
 }
 
-/** The virtual kubelet: registers the node and runs its pods as container groups. */
+/** The virtual kubelet: registers the node and runs its pods as container groups of the same backend. */
 function agentContainer(spec: ClusterSpec): Container {
+  const env: Record<string, string> = {
+    FRANKENETES_BACKEND: spec.backend,
+    FRANKENETES_CLUSTER: spec.name,
+    FRANKENETES_NODE_NAME: nodeName(spec.name),
+    FRANKENETES_LOCATION: spec.location,
+    FRANKENETES_KUBERNETES_VERSION: spec.kubernetesVersion,
+    FRANKENETES_API_SERVER_HOST: clusterDnsName(spec),
+    FRANKENETES_API_SERVER_PORT: String(API_SERVER_PORT),
+    FRANKENETES_AGENT_DIR: AGENT_DIR,
+  };
+  if (spec.azure) {
+    // The agent signs in with the group's managed identity (see groupIdentity). The ARM endpoint is
+    // Azure's unless its environment says otherwise (the offline emulator injects its own).
+    env.FRANKENETES_AZURE_SUBSCRIPTION_ID = spec.azure.subscriptionId;
+    env.FRANKENETES_AZURE_RESOURCE_GROUP = spec.azure.resourceGroup;
+    env.FRANKENETES_AZURE_POD_RESOURCE_GROUP = spec.azure.podResourceGroup ?? spec.azure.resourceGroup;
+    env.FRANKENETES_MANAGED_IDENTITY = spec.azure.identity ?? 'system';
+  } else {
+    env.FRANKENETES_STANDBY_POOL = String(spec.standbyPool);
+  }
+  const environmentVariables: EnvironmentVariable[] = Object.entries(env).map(([name, value]) => ({
+    name,
+    value,
+  }));
+  const volumeMounts = [mount('agent', AGENT_DIR)];
+  // Pods' secret files are a docker-only shortcut (bind mounts); ACI takes secret volumes itself.
+  if (spec.backend === 'docker') volumeMounts.push(mount(POD_FILES_VOLUME, POD_FILES_DIR, false));
   return {
     name: 'frankenetes-agent',
-    image: AGENT_IMAGE,
+    image: agentImage(spec),
     command: ['/usr/local/bin/node', '/app/index.js', 'agent'],
-    environmentVariables: [
-      { name: 'FRANKENETES_CLUSTER', value: spec.name },
-      { name: 'FRANKENETES_NODE_NAME', value: nodeName(spec.name) },
-      { name: 'FRANKENETES_LOCATION', value: spec.location },
-      { name: 'FRANKENETES_KUBERNETES_VERSION', value: spec.kubernetesVersion },
-      { name: 'FRANKENETES_API_SERVER_HOST', value: clusterDnsName(spec) },
-      { name: 'FRANKENETES_API_SERVER_PORT', value: String(API_SERVER_PORT) },
-      { name: 'FRANKENETES_AGENT_DIR', value: AGENT_DIR },
-      { name: 'FRANKENETES_STANDBY_POOL', value: String(spec.standbyPool) },
-    ],
+    environmentVariables,
     resources: resources(spec.resources.agent),
-    volumeMounts: [mount('agent', AGENT_DIR), mount(POD_FILES_VOLUME, POD_FILES_DIR, false)],
+    volumeMounts,
   };
+}
+
+/**
+ * The control-plane group's managed identity on ACI: the user-assigned one the spec names (it
+ * outlives the group, which ACI recreates on resource changes, and holds its role assignment), or
+ * a system-assigned one; plus the registries' identities, which ACI needs assigned to the group.
+ */
+function groupIdentity(spec: ClusterSpec): ContainerGroupIdentity | undefined {
+  if (!spec.azure) return undefined;
+  const assigned = [spec.azure.identity, ...(spec.imageRegistryCredentials ?? []).map((c) => c.identity)];
+  const users = [...new Set(assigned.filter((id): id is string => Boolean(id)))].sort();
+  const system = !spec.azure.identity;
+  const type = system ? (users.length ? 'SystemAssigned, UserAssigned' : 'SystemAssigned') : 'UserAssigned';
+  return users.length
+    ? { type, userAssignedIdentities: Object.fromEntries(users.map((id) => [id, {}])) }
+    : { type };
 }
 
 function controlPlaneVolumes(spec: ClusterSpec, pki: ClusterPki): Volume[] {
   return [
     { name: 'etcd-data', emptyDir: {} },
     { name: 'audit-log', emptyDir: {} },
-    { name: POD_FILES_VOLUME, emptyDir: {} },
+    ...(spec.backend === 'docker' ? [{ name: POD_FILES_VOLUME, emptyDir: {} }] : []),
     secretVolume('etcd-pki', {
       'ca.crt': pki.etcdCa.cert,
       'server.crt': pki.etcdServer.cert,
@@ -369,12 +410,14 @@ export function planControlPlane(spec: ClusterSpec, pki: ClusterPki): PlannedGro
     schedulerContainer(spec),
     agentContainer(spec),
   ];
-  return {
+  const group: PlannedGroup = {
     name: controlPlaneGroupName(spec.name),
     location: spec.location,
     tags: { [TAG.cluster]: spec.name, [TAG.role]: 'control-plane' },
     osType: 'Linux',
     restartPolicy: 'Always',
+    // The API server's public address: clusterDnsName(spec) is this label's FQDN, and the serving
+    // certificate covers it (pki.apiServerNames).
     ipAddress: {
       type: 'Public',
       dnsNameLabel: spec.name,
@@ -382,8 +425,18 @@ export function planControlPlane(spec: ClusterSpec, pki: ClusterPki): PlannedGro
     },
     containers,
     volumes: controlPlaneVolumes(spec, pki),
-    local: { hostPorts: { [API_SERVER_PORT]: spec.apiServerPort }, engineSocket: ['frankenetes-agent'] },
   };
+  if (spec.backend === 'aci') {
+    group.identity = groupIdentity(spec);
+    if (spec.imageRegistryCredentials?.length)
+      group.imageRegistryCredentials = spec.imageRegistryCredentials.map((c) => ({ ...c }));
+  } else {
+    group.local = {
+      hostPorts: { [API_SERVER_PORT]: spec.apiServerPort },
+      engineSocket: ['frankenetes-agent'],
+    };
+  }
+  return group;
 }
 
 /** Desired state of a cluster, as data: pure and deterministic for a given spec and PKI. */

@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
 import { DockerBackend, defaultEngineSocket } from '../core/backends/docker.js';
 import { AGENT_IMAGE, TAG } from '../core/names.js';
+import { startEdgeProxy } from './edge.js';
+import { effectiveDnsLabel, fqdnOf } from './model.js';
 import { startEmulator, type Emulator } from './server.js';
 
 /**
@@ -29,11 +31,14 @@ Options:
   --image IMAGE       image for start (default ${AGENT_IMAGE}: the dist bundle and Node.js)
   --host HOST         listen address for run (default 127.0.0.1)
   --internal-url URL  URL containers reach the emulator at (run; start sets it)
+  --edge-port PORT    port on 127.0.0.1 of the edge proxy, through which this machine reaches
+                      groups by FQDN (default: the ARM port + 1 for start, any free port for run)
   --no-throttle       turn ARM's token-bucket throttling off
 `;
 
 const INTERNAL_HOST = 'management.azure.local';
 const INTERNAL_PORT = 8443;
+const INTERNAL_EDGE_PORT = 8080;
 const DATA_IN_CONTAINER = '/var/lib/frankenetes-emulator';
 
 export class EmulatorUsageError extends Error {}
@@ -44,9 +49,15 @@ function defaultDataDir(): string {
 }
 
 /** The client environment: the ARM endpoint, the identity authority, the credential and the CA. */
-function envFile(url: string, e: Pick<Emulator, 'tenantId' | 'principal'>, caPath: string): string {
+function envFile(
+  url: string,
+  e: Pick<Emulator, 'tenantId' | 'principal'>,
+  caPath: string,
+  edgeUrl: string,
+): string {
   const lines = {
     FRANKENETES_ARM_ENDPOINT: url,
+    FRANKENETES_API_PROXY: edgeUrl,
     AZURE_AUTHORITY_HOST: url,
     AZURE_TENANT_ID: e.tenantId,
     AZURE_CLIENT_ID: e.principal.clientId,
@@ -90,6 +101,7 @@ export async function runEmulatorCli(argv: string[]): Promise<number> {
       image: { type: 'string' },
       host: { type: 'string' },
       'internal-url': { type: 'string' },
+      'edge-port': { type: 'string' },
       'engine-socket': { type: 'string' },
       'no-throttle': { type: 'boolean', default: false },
       purge: { type: 'boolean', default: false },
@@ -105,6 +117,10 @@ export async function runEmulatorCli(argv: string[]): Promise<number> {
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
     throw new EmulatorUsageError(`--port must be a port number, got "${values.port}"`);
+  }
+  const edgePort = values['edge-port'] === undefined ? undefined : Number(values['edge-port']);
+  if (edgePort !== undefined && !(Number.isInteger(edgePort) && edgePort > 0 && edgePort < 65536)) {
+    throw new EmulatorUsageError(`--edge-port must be a port number, got "${values['edge-port']}"`);
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const instance = values.instance ?? 'aci-emulator';
@@ -124,16 +140,31 @@ export async function runEmulatorCli(argv: string[]): Promise<number> {
         throttle: values['no-throttle'] ? false : undefined,
         log,
       });
+      // Groups' public FQDNs, as the emulator publishes them, tunnelled to their engine address.
+      const edge = await startEdgeProxy({
+        host: values.host,
+        port: edgePort,
+        log,
+        resolve: async (fqdn) => {
+          for (const g of emulator.groups.groups.values()) {
+            const label = effectiveDnsLabel(g, emulator.tenantId);
+            if (!g.stopped && label && fqdnOf(label, g.location) === fqdn) {
+              return (await emulator.groups.view(g))?.ipAddress?.ip ?? g.ip;
+            }
+          }
+          return undefined;
+        },
+      });
       if (!values['internal-url']) {
         await writeFile(
           join(dataDir, 'emulator.env'),
-          envFile(emulator.url, emulator, join(dataDir, 'ca.crt')),
+          envFile(emulator.url, emulator, join(dataDir, 'ca.crt'), edge.url),
           { mode: 0o600 },
         );
         log(`client environment in ${join(dataDir, 'emulator.env')}`);
       }
       await new Promise<void>((done) => {
-        const quit = () => void emulator.stop().then(done);
+        const quit = () => void Promise.all([emulator.stop(), edge.stop()]).then(() => done());
         process.once('SIGINT', quit);
         process.once('SIGTERM', quit);
       });
@@ -142,6 +173,7 @@ export async function runEmulatorCli(argv: string[]): Promise<number> {
     case 'start': {
       const docker = new Docker({ socketPath });
       const hostPort = port ?? INTERNAL_PORT;
+      const hostEdgePort = edgePort ?? hostPort + 1;
       const image = values.image ?? AGENT_IMAGE;
       if (
         !(await docker
@@ -188,14 +220,19 @@ export async function runEmulatorCli(argv: string[]): Promise<number> {
           internalUrl,
           '--engine-socket',
           '/var/run/docker.sock',
+          '--edge-port',
+          String(INTERNAL_EDGE_PORT),
           ...(values['no-throttle'] ? ['--no-throttle'] : []),
         ],
         Labels: { 'frankenetes.managed': 'true', 'frankenetes.emulator': instance },
-        ExposedPorts: { [`${INTERNAL_PORT}/tcp`]: {} },
+        ExposedPorts: { [`${INTERNAL_PORT}/tcp`]: {}, [`${INTERNAL_EDGE_PORT}/tcp`]: {} },
         HostConfig: {
           NetworkMode: network,
           Binds: [`${socketPath}:/var/run/docker.sock`, `${dataDir}:${DATA_IN_CONTAINER}`],
-          PortBindings: { [`${INTERNAL_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(hostPort) }] },
+          PortBindings: {
+            [`${INTERNAL_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(hostPort) }],
+            [`${INTERNAL_EDGE_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(hostEdgePort) }],
+          },
           RestartPolicy: { Name: 'unless-stopped' },
         },
         NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [INTERNAL_HOST] } } },
@@ -224,7 +261,11 @@ export async function runEmulatorCli(argv: string[]): Promise<number> {
         Emulator,
         'tenantId' | 'principal'
       >;
-      await writeFile(join(dataDir, 'emulator.env'), envFile(url, saved, caPath), { mode: 0o600 });
+      await writeFile(
+        join(dataDir, 'emulator.env'),
+        envFile(url, saved, caPath, `http://127.0.0.1:${hostEdgePort}`),
+        { mode: 0o600 },
+      );
       process.stderr.write(
         `✓ ACI emulator at ${url} (containers: ${internalUrl})\n  source ${join(dataDir, 'emulator.env')}\n`,
       );
