@@ -2244,7 +2244,8 @@ class PodController {
         const list = await this.core.listPodForAllNamespaces({ fieldSelector: this.fieldSelector });
         for (const pod of list.items)
             this.pods.set(keyOf(pod), pod);
-        await this.removeOrphans();
+        const groups = await this.removeOrphans();
+        await this.reportNotStarted(groups);
         for (const key of this.pods.keys())
             this.schedule(key);
         this.watch(list.metadata?.resourceVersion);
@@ -2265,7 +2266,7 @@ class PodController {
         for (const stop of this.stops)
             stop();
     }
-    /** Groups of this node whose pod no longer exists (deleted while the agent was down). */
+    /** Removes groups of this node whose pod no longer exists (deleted while the agent was down); returns the others. */
     async removeOrphans() {
         const uids = new Set([...this.pods.values()].map((p) => p.metadata?.uid));
         const groups = await this.backend.list({
@@ -2278,6 +2279,21 @@ class PodController {
                 await this.backend.delete(group.name, { gracePeriodSeconds: 0 });
             }
         }
+        return new Set(groups.filter((g) => g.name && uids.has(g.tags?.[names/* TAG */.Dk.uid])).map((g) => g.name ?? ''));
+    }
+    /**
+     * Pods whose group is gone (a resumed cluster: pause removed every group) still carry the status
+     * they had: they are reported not started, without their old address, before any group is made
+     * again, so no pod shows Running or Ready before its containers are.
+     */
+    async reportNotStarted(groups) {
+        const stale = [...this.pods.values()].filter((pod) => !isTerminal(pod) && pod.status?.startTime && !groups.has(this.groupName(pod)));
+        await Promise.all(stale.map((pod) => this.writeStatus(pod, {
+            ...podStatusFromGroup(pod, undefined, new Date()),
+            // null clears them in a merge patch; the new group's address comes with its status.
+            podIP: null,
+            podIPs: null,
+        }).catch((error) => this.log(`status of ${keyOf(pod)} not reset: ${error.message}`))));
     }
     watch(resourceVersion) {
         if (this.stopped)

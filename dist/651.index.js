@@ -6,7 +6,9 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   waitForCluster: () => (/* binding */ waitForCluster)
+/* harmony export */   readyPods: () => (/* binding */ readyPods),
+/* harmony export */   waitForCluster: () => (/* binding */ waitForCluster),
+/* harmony export */   waitForPods: () => (/* binding */ waitForPods)
 /* harmony export */ });
 /* unused harmony exports INITIAL_NAMESPACES, ensureDefaultServiceAccounts, nodeProblem */
 /* harmony import */ var _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(54852);
@@ -129,6 +131,48 @@ async function waitForCluster(kubeconfig, options) {
         await sleep(options.intervalMs ?? 100);
     }
     throw new Error(`cluster not ready after ${Math.round(timeoutMs / 1000)} s: ${last}`);
+}
+const isReady = (pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+const podKey = (pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+/** The pods that are Ready now, as `namespace/name`, sorted (pause records them with its snapshot). */
+async function readyPods(kubeconfig) {
+    const kc = new _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .KubeConfig */ .ypW();
+    kc.loadFromString(kubeconfig);
+    const list = await kc.makeApiClient(_kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .CoreV1Api */ .f5Y).listPodForAllNamespaces();
+    return list.items.filter(isReady).map(podKey).sort();
+}
+/**
+ * Polls until every listed pod (`namespace/name`) exists and is Ready; throws naming those that
+ * are not on timeout. Resume waits so for the pods that were Ready before the pause.
+ */
+async function waitForPods(kubeconfig, pods, options) {
+    if (!pods.length)
+        return;
+    const kc = new _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .KubeConfig */ .ypW();
+    kc.loadFromString(kubeconfig);
+    const core = kc.makeApiClient(_kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .CoreV1Api */ .f5Y);
+    const timeoutMs = options.timeoutMs ?? 180_000;
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    let waiting = pods;
+    while (Date.now() < deadline) {
+        try {
+            const ready = new Set((await core.listPodForAllNamespaces()).items.filter(isReady).map(podKey));
+            waiting = pods.filter((p) => !ready.has(p));
+        }
+        catch (error) {
+            waiting = pods;
+            last = `pods not listed (${error.message})`;
+        }
+        if (!waiting.length)
+            return;
+        const problem = `${waiting.length} of ${pods.length} pods not Ready again (${waiting.slice(0, 3).join(', ')}${waiting.length > 3 ? ', …' : ''})`;
+        if (problem !== last)
+            options.progress?.(problem);
+        last = problem;
+        await sleep(options.intervalMs ?? 250);
+    }
+    throw new Error(`pods not Ready again after ${Math.round(timeoutMs / 1000)} s: ${waiting.join(', ')}`);
 }
 
 

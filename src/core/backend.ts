@@ -69,6 +69,12 @@ export interface ContainerGroupBackend {
   logs(name: string, container: string, options?: LogOptions): Promise<Readable>;
   exec(name: string, container: string, options: ExecOptions): Promise<ExecSession>;
   /**
+   * Streams one file out of a container of a running group (pause copies etcd's snapshot out this
+   * way); throws a BackendError('not-found') when there is no such file. Engines without an
+   * archive API can offer it through exec; a backend that lacks it cannot pause clusters.
+   */
+  readFile?(name: string, container: string, path: string): Promise<Readable>;
+  /**
    * Calls back with a group's name whenever one of its containers starts, stops or restarts, for
    * groups carrying every given tag. Best effort: callers still resync periodically.
    */

@@ -131,3 +131,49 @@ export async function waitForCluster(kubeconfig: string, options: ReadyOptions):
   }
   throw new Error(`cluster not ready after ${Math.round(timeoutMs / 1000)} s: ${last}`);
 }
+
+const isReady = (pod: V1Pod) =>
+  pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+const podKey = (pod: V1Pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+
+/** The pods that are Ready now, as `namespace/name`, sorted (pause records them with its snapshot). */
+export async function readyPods(kubeconfig: string): Promise<string[]> {
+  const kc = new KubeConfig();
+  kc.loadFromString(kubeconfig);
+  const list = await kc.makeApiClient(CoreV1Api).listPodForAllNamespaces();
+  return list.items.filter(isReady).map(podKey).sort();
+}
+
+/**
+ * Polls until every listed pod (`namespace/name`) exists and is Ready; throws naming those that
+ * are not on timeout. Resume waits so for the pods that were Ready before the pause.
+ */
+export async function waitForPods(
+  kubeconfig: string,
+  pods: string[],
+  options: Omit<ReadyOptions, 'node'>,
+): Promise<void> {
+  if (!pods.length) return;
+  const kc = new KubeConfig();
+  kc.loadFromString(kubeconfig);
+  const core = kc.makeApiClient(CoreV1Api);
+  const timeoutMs = options.timeoutMs ?? 180_000;
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  let waiting = pods;
+  while (Date.now() < deadline) {
+    try {
+      const ready = new Set((await core.listPodForAllNamespaces()).items.filter(isReady).map(podKey));
+      waiting = pods.filter((p) => !ready.has(p));
+    } catch (error) {
+      waiting = pods;
+      last = `pods not listed (${(error as Error).message})`;
+    }
+    if (!waiting.length) return;
+    const problem = `${waiting.length} of ${pods.length} pods not Ready again (${waiting.slice(0, 3).join(', ')}${waiting.length > 3 ? ', …' : ''})`;
+    if (problem !== last) options.progress?.(problem);
+    last = problem;
+    await sleep(options.intervalMs ?? 250);
+  }
+  throw new Error(`pods not Ready again after ${Math.round(timeoutMs / 1000)} s: ${waiting.join(', ')}`);
+}
