@@ -11,6 +11,14 @@ export const modules = {
 /* unused harmony exports INITIAL_NAMESPACES, ensureDefaultServiceAccounts, nodeProblem, readyPods, waitForPods */
 /* harmony import */ var _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(70125);
 
+/** Whether an API timestamp (whole seconds) is later than `since`. */
+function isAfter(time, since) {
+    if (!since)
+        return true;
+    if (!time)
+        return false;
+    return new Date(time).getTime() > Math.floor(since.getTime() / 1000) * 1000;
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * The namespaces the API server creates itself. Each gets its `default` ServiceAccount from the
@@ -63,12 +71,14 @@ async function componentsProblem(kc) {
 /** Taints the node controller sets while a node is not Ready, and lifts once it is. */
 const NODE_CONTROLLER_TAINTS = new Set(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);
 /** What keeps the virtual node from taking pods, or undefined when it is Ready and untainted. */
-async function nodeProblem(kc, node) {
+async function nodeProblem(kc, node, freshSince) {
     try {
         const n = await kc.makeApiClient(_kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .CoreV1Api */ .f5Y).readNode({ name: node });
         const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
         if (ready?.status !== 'True')
             return `node ${node} not Ready yet`;
+        if (!isAfter(ready.lastHeartbeatTime, freshSince))
+            return `waiting for node ${node} to register again`;
         const taint = n.spec?.taints?.find((t) => NODE_CONTROLLER_TAINTS.has(t.key));
         return taint ? `node ${node} still has the ${taint.key} taint` : undefined;
     }
@@ -118,7 +128,10 @@ async function waitForCluster(kubeconfig, options) {
             accountsMade = !problem;
         }
         if (!problem) {
-            const found = await Promise.all([componentsProblem(kc), nodeProblem(kc, options.node)]);
+            const found = await Promise.all([
+                componentsProblem(kc),
+                nodeProblem(kc, options.node, options.freshSince),
+            ]);
             problem = found.find(Boolean) ?? (await admissionProblem(kc));
         }
         if (!problem)
@@ -130,18 +143,25 @@ async function waitForCluster(kubeconfig, options) {
     }
     throw new Error(`cluster not ready after ${Math.round(timeoutMs / 1000)} s: ${last}`);
 }
-const isReady = (pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+/** Ready, and (with freshSince) with every container started since: ready again, not as restored. */
+const isReady = (pod, freshSince) => (pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false) &&
+    (!freshSince ||
+        (pod.status?.containerStatuses ?? []).every((c) => isAfter(c.state?.running?.startedAt, freshSince)));
 const podKey = (pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 /** The pods that are Ready now, as `namespace/name`, sorted (pause records them with its snapshot). */
 async function readyPods(kubeconfig) {
     const kc = new KubeConfig();
     kc.loadFromString(kubeconfig);
     const list = await kc.makeApiClient(CoreV1Api).listPodForAllNamespaces();
-    return list.items.filter(isReady).map(podKey).sort();
+    return list.items
+        .filter((pod) => isReady(pod))
+        .map(podKey)
+        .sort();
 }
 /**
- * Polls until every listed pod (`namespace/name`) exists and is Ready; throws naming those that
- * are not on timeout. Resume waits so for the pods that were Ready before the pause.
+ * Polls until every listed pod (`namespace/name`) exists and is Ready (since `freshSince`);
+ * throws naming those that are not on timeout. Resume waits so for the pods that were Ready
+ * before the pause.
  */
 async function waitForPods(kubeconfig, pods, options) {
     if (!pods.length)
@@ -155,7 +175,8 @@ async function waitForPods(kubeconfig, pods, options) {
     let waiting = pods;
     while (Date.now() < deadline) {
         try {
-            const ready = new Set((await core.listPodForAllNamespaces()).items.filter(isReady).map(podKey));
+            const items = (await core.listPodForAllNamespaces()).items;
+            const ready = new Set(items.filter((pod) => isReady(pod, options.freshSince)).map(podKey));
             waiting = pods.filter((p) => !ready.has(p));
         }
         catch (error) {

@@ -229,6 +229,8 @@ export class PodController {
     } else {
       this.probes.forget(key);
       this.podIPs.delete(key);
+      // A finished pod whose group is gone (pause removes every group): its final status stands.
+      if (isTerminal(pod)) return;
     }
     const now = new Date();
     const status = podStatusFromGroup(pod, group, now);

@@ -189,12 +189,19 @@ async function main(argv: string[]): Promise<number> {
           const kubeconfig = await adminKubeconfig(spec, deps);
           await store.put(spec.name, 'kubeconfig', kubeconfig);
           const progress = (m: string) => log(`  … ${m} (${elapsed()})`);
+          // The restored node and pods still show the status saved with the snapshot.
+          const freshSince = new Date(snapshot.takenAt);
           await waitForCluster(kubeconfig, {
             node: nodeName(spec.name),
             timeoutMs: deadline - Date.now(),
             progress,
+            freshSince,
           });
-          await waitForPods(kubeconfig, snapshot.readyPods, { timeoutMs: deadline - Date.now(), progress });
+          await waitForPods(kubeconfig, snapshot.readyPods, {
+            timeoutMs: deadline - Date.now(),
+            progress,
+            freshSince,
+          });
         },
       });
       const kubeconfigPath = join(store.location, name, 'kubeconfig');

@@ -93,7 +93,16 @@ async function pauseLocked(
   // A running control plane is always snapshotted afresh, even when an interrupted pause left a
   // verified snapshot: it may have taken writes since.
   if (controlPlane?.instanceView?.state === 'Running') {
-    snapshot = await takeSnapshot(spec, deps, options, lifecycle);
+    try {
+      snapshot = await takeSnapshot(spec, deps, options, lifecycle);
+    } catch (error) {
+      if (error instanceof ClusterError) throw error;
+      const message = (error as Error).message.split('\n')[0];
+      throw new ClusterError(
+        `pausing failed before the snapshot was verified (${message}); nothing was removed`,
+        { cause: error },
+      );
+    }
     await writeLifecycle(store, name, { phase: 'Pausing', since: now(deps).toISOString(), snapshot });
   } else if ((lifecycle.phase === 'Pausing' || lifecycle.phase === 'Paused') && lifecycle.snapshot) {
     snapshot = lifecycle.snapshot;

@@ -7,6 +7,19 @@ export interface ReadyOptions {
   intervalMs?: number;
   /** Called while waiting with what is still missing, at most once per change. */
   progress?: (message: string) => void;
+  /**
+   * Status older than this does not count (resume: the snapshot's time). A restored cluster
+   * starts with the node and pod status saved in its snapshot; only what the agent reported
+   * since shows the cluster as it is.
+   */
+  freshSince?: Date;
+}
+
+/** Whether an API timestamp (whole seconds) is later than `since`. */
+function isAfter(time: Date | string | undefined, since: Date | undefined): boolean {
+  if (!since) return true;
+  if (!time) return false;
+  return new Date(time).getTime() > Math.floor(since.getTime() / 1000) * 1000;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -66,11 +79,16 @@ async function componentsProblem(kc: KubeConfig): Promise<string | undefined> {
 const NODE_CONTROLLER_TAINTS = new Set(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);
 
 /** What keeps the virtual node from taking pods, or undefined when it is Ready and untainted. */
-export async function nodeProblem(kc: KubeConfig, node: string): Promise<string | undefined> {
+export async function nodeProblem(
+  kc: KubeConfig,
+  node: string,
+  freshSince?: Date,
+): Promise<string | undefined> {
   try {
     const n = await kc.makeApiClient(CoreV1Api).readNode({ name: node });
     const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
     if (ready?.status !== 'True') return `node ${node} not Ready yet`;
+    if (!isAfter(ready.lastHeartbeatTime, freshSince)) return `waiting for node ${node} to register again`;
     const taint = n.spec?.taints?.find((t) => NODE_CONTROLLER_TAINTS.has(t.key));
     return taint ? `node ${node} still has the ${taint.key} taint` : undefined;
   } catch {
@@ -121,7 +139,10 @@ export async function waitForCluster(kubeconfig: string, options: ReadyOptions):
       accountsMade = !problem;
     }
     if (!problem) {
-      const found = await Promise.all([componentsProblem(kc), nodeProblem(kc, options.node)]);
+      const found = await Promise.all([
+        componentsProblem(kc),
+        nodeProblem(kc, options.node, options.freshSince),
+      ]);
       problem = found.find(Boolean) ?? (await admissionProblem(kc));
     }
     if (!problem) return;
@@ -132,8 +153,11 @@ export async function waitForCluster(kubeconfig: string, options: ReadyOptions):
   throw new Error(`cluster not ready after ${Math.round(timeoutMs / 1000)} s: ${last}`);
 }
 
-const isReady = (pod: V1Pod) =>
-  pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+/** Ready, and (with freshSince) with every container started since: ready again, not as restored. */
+const isReady = (pod: V1Pod, freshSince?: Date) =>
+  (pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false) &&
+  (!freshSince ||
+    (pod.status?.containerStatuses ?? []).every((c) => isAfter(c.state?.running?.startedAt, freshSince)));
 const podKey = (pod: V1Pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 
 /** The pods that are Ready now, as `namespace/name`, sorted (pause records them with its snapshot). */
@@ -141,12 +165,16 @@ export async function readyPods(kubeconfig: string): Promise<string[]> {
   const kc = new KubeConfig();
   kc.loadFromString(kubeconfig);
   const list = await kc.makeApiClient(CoreV1Api).listPodForAllNamespaces();
-  return list.items.filter(isReady).map(podKey).sort();
+  return list.items
+    .filter((pod) => isReady(pod))
+    .map(podKey)
+    .sort();
 }
 
 /**
- * Polls until every listed pod (`namespace/name`) exists and is Ready; throws naming those that
- * are not on timeout. Resume waits so for the pods that were Ready before the pause.
+ * Polls until every listed pod (`namespace/name`) exists and is Ready (since `freshSince`);
+ * throws naming those that are not on timeout. Resume waits so for the pods that were Ready
+ * before the pause.
  */
 export async function waitForPods(
   kubeconfig: string,
@@ -163,7 +191,8 @@ export async function waitForPods(
   let waiting = pods;
   while (Date.now() < deadline) {
     try {
-      const ready = new Set((await core.listPodForAllNamespaces()).items.filter(isReady).map(podKey));
+      const items = (await core.listPodForAllNamespaces()).items;
+      const ready = new Set(items.filter((pod) => isReady(pod, options.freshSince)).map(podKey));
       waiting = pods.filter((p) => !ready.has(p));
     } catch (error) {
       waiting = pods;
