@@ -54,8 +54,8 @@ async function openStore(location) {
         return new _core_state_fs_js__WEBPACK_IMPORTED_MODULE_5__/* .LocalStateStore */ .M(location);
     // Inside ACI: the group's managed identity (FRANKENETES_MANAGED_IDENTITY); no key in the group.
     const [{ openStateStore }, { createAzureCredential }] = await Promise.all([
-        Promise.all(/* import() */[__webpack_require__.e(738), __webpack_require__.e(658), __webpack_require__.e(800)]).then(__webpack_require__.bind(__webpack_require__, 1800)),
-        Promise.all(/* import() */[__webpack_require__.e(738), __webpack_require__.e(989), __webpack_require__.e(633)]).then(__webpack_require__.bind(__webpack_require__, 72633)),
+        Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 44117)),
+        Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 48919)),
     ]);
     return openStateStore(location, createAzureCredential({}));
 }

@@ -22,6 +22,8 @@ function isAfter(time, since) {
     return new Date(time).getTime() > Math.floor(since.getTime() / 1000) * 1000;
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** The fatal check asks the backend (an ARM read on ACI): not on every poll. */
+const FATAL_CHECK_MS = 2000;
 /**
  * The namespaces the API server creates itself. Each gets its `default` ServiceAccount from the
  * controller-manager only once all its controllers are built (about 8 s after the API answers on
@@ -122,6 +124,7 @@ async function waitForCluster(kubeconfig, options) {
     const timeoutMs = options.timeoutMs ?? 180_000;
     const deadline = Date.now() + timeoutMs;
     let accountsMade = false;
+    let fatalCheckedAt = 0;
     let last = 'not checked';
     while (Date.now() < deadline) {
         let problem = await apiProblem(kc);
@@ -138,6 +141,12 @@ async function waitForCluster(kubeconfig, options) {
         }
         if (!problem)
             return;
+        if (options.fatal && Date.now() - fatalCheckedAt >= FATAL_CHECK_MS) {
+            fatalCheckedAt = Date.now();
+            const fatal = await options.fatal();
+            if (fatal)
+                throw new Error(`cluster cannot become ready: ${fatal}`);
+        }
         if (problem !== last)
             options.progress?.(problem);
         last = problem;

@@ -1,9 +1,12 @@
 import * as core from '@actions/core';
 import { context } from '@actions/github';
 import type { ContainerGroup } from '@azure/arm-containerinstance';
+import Docker from 'dockerode';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DockerBackend } from '../core/backends/docker.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultEngineSocket } from '../core/backends/docker.js';
 import type { ContainerGroupBackend } from '../core/backend.js';
 import {
   adminKubeconfig,
@@ -13,9 +16,11 @@ import {
   type ClusterDeps,
 } from '../core/cluster.js';
 import { billedSeconds, clusterCost, groupResources } from '../core/cost.js';
-import { TAG, controlPlaneGroupName, nodeName } from '../core/names.js';
-import { openStateStore } from '../core/state/open.js';
+import { TAG, agentImage, controlPlaneGroupName, nodeName } from '../core/names.js';
+import { armEndpointFrom, openBackend, openStore, type HostSettings } from '../core/connect.js';
+import { GITHUB_OIDC_AUDIENCE } from '../core/credentials.js';
 import type { StateStore } from '../core/state/index.js';
+import { ensureAgentImage } from './agent-image.js';
 import { InputErrors, readSettings, savedState, type ActionSettings, type SavedState } from './settings.js';
 
 const STATE_KEY = 'frankenetes';
@@ -36,14 +41,40 @@ function masker(): (forms: string[]) => void {
   };
 }
 
-function openTarget(saved: Pick<SavedState, 'backend' | 'state'>): {
+/** dist/ beside the running bundle (dist/action/index.js), or the repository's when run from source. */
+function distDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const beside = join(here, '..');
+  return existsSync(join(beside, 'index.js')) ? beside : join(here, '..', '..', 'dist');
+}
+
+/** The backend and store main made the cluster on, signed in to Azure with GitHub OIDC for aci. */
+function openTarget(saved: Pick<SavedState, 'backend' | 'state' | 'azure'>): {
   backend: ContainerGroupBackend;
   store: StateStore;
 } {
-  if (saved.backend === 'aci') {
-    throw new Error('backend "aci" is not wired into the action yet; use backend "docker"');
+  const host: HostSettings = { armEndpoint: armEndpointFrom() };
+  if (saved.backend === 'aci' && saved.azure) {
+    if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+      throw new Error(
+        'no GitHub OIDC token for Azure: give the job `permissions: id-token: write` (backend "aci" signs in with OIDC)',
+      );
+    }
+    host.azure = {
+      tenantId: saved.azure.tenantId,
+      clientId: saved.azure.clientId,
+      // Fetched on every refresh: GitHub's ID tokens live minutes, a cluster's job may not.
+      getAssertion: () => core.getIDToken(GITHUB_OIDC_AUDIENCE),
+    };
   }
-  return { backend: new DockerBackend(), store: openStateStore(saved.state) };
+  const target = {
+    backend: saved.backend,
+    azure: saved.azure && {
+      subscriptionId: saved.azure.subscriptionId,
+      resourceGroup: saved.azure.resourceGroup,
+    },
+  };
+  return { backend: openBackend(target, host), store: openStore(saved.state, host) };
 }
 
 /** Records how long each stage took: a stage lasts until the next one starts. */
@@ -110,6 +141,13 @@ export async function runMain(): Promise<void> {
     ttlHours: settings.ttlHours,
     azure: settings.azure,
   };
+  let target: ReturnType<typeof openTarget>;
+  try {
+    target = openTarget(saved);
+  } catch (error) {
+    failWith(error);
+    return;
+  }
   core.saveState(STATE_KEY, JSON.stringify(saved));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -122,7 +160,17 @@ export async function runMain(): Promise<void> {
 
   const timer = new StageTimer();
   try {
-    const { backend, store } = openTarget(saved);
+    const { backend, store } = target;
+    if (settings.backend === 'docker') {
+      const image = agentImage(spec);
+      timer.start(`making sure the agent image ${image} is there`);
+      const engine = new Docker({ socketPath: defaultEngineSocket() });
+      const how = await ensureAgentImage(engine, image, {
+        distDir: distDir(),
+        log: (m) => core.info(m),
+      });
+      core.info(`  agent image ${image}: ${how}`);
+    }
     const deps: ClusterDeps = { backend, store, onSecrets: mask, progress: (m) => timer.start(m) };
     core.startGroup(
       `Create cluster ${spec.name} (Kubernetes v${spec.kubernetesVersion}, ${settings.backend})`,
@@ -163,33 +211,34 @@ export async function runMain(): Promise<void> {
     core.exportVariable('KUBECONFIG', path);
     core.info(`✓ cluster ${spec.name} ready in ${seconds(Date.now() - started)}; KUBECONFIG=${path}`);
 
-    await core.summary
-      .addHeading(`Kubernetes cluster ${spec.name}`, 3)
-      .addTable([
-        [
-          { data: 'Cluster', header: true },
-          { data: 'Kubernetes', header: true },
-          { data: 'Backend', header: true },
-          { data: 'API server', header: true },
-          { data: 'Cost so far', header: true },
-        ],
-        [spec.name, `v${spec.kubernetesVersion}`, settings.backend, url, cost],
-      ])
-      .addHeading('Stages', 4)
-      .addTable([
-        [
-          { data: 'Stage', header: true },
-          { data: 'Time', header: true },
-        ],
-        ...timer.done.map((s) => [s.name, seconds(s.ms)]),
-        ['total', seconds(Date.now() - started)],
-      ])
-      .addRaw(
-        settings.keep
-          ? `Kept after the job as a preview environment, for ${settings.ttlHours} h.\n`
-          : 'Removed by the post step when the job ends.\n',
-      )
-      .write();
+    await writeSummary(() =>
+      core.summary
+        .addHeading(`Kubernetes cluster ${spec.name}`, 3)
+        .addTable([
+          [
+            { data: 'Cluster', header: true },
+            { data: 'Kubernetes', header: true },
+            { data: 'Backend', header: true },
+            { data: 'API server', header: true },
+            { data: 'Cost so far', header: true },
+          ],
+          [spec.name, `v${spec.kubernetesVersion}`, settings.backend, url, cost],
+        ])
+        .addHeading('Stages', 4)
+        .addTable([
+          [
+            { data: 'Stage', header: true },
+            { data: 'Time', header: true },
+          ],
+          ...timer.done.map((s) => [s.name, seconds(s.ms)]),
+          ['total', seconds(Date.now() - started)],
+        ])
+        .addRaw(
+          settings.keep
+            ? `Kept after the job as a preview environment, for ${settings.ttlHours} h.\n`
+            : 'Removed by the post step when the job ends.\n',
+        ),
+    );
   } catch (error) {
     failWith(error);
   }
@@ -220,9 +269,9 @@ export async function runPost(): Promise<void> {
         `${JSON.stringify({ keptBy: 'github-action', ttlHours: saved.ttlHours, expiresAt, run: runUrl() }, null, 2)}\n`,
       );
       core.info(`✓ cluster ${saved.cluster} kept until ${expiresAt} (cost so far ${cost})`);
-      await core.summary
-        .addRaw(`Cluster ${saved.cluster} kept until ${expiresAt}; cost so far ${cost}.\n`)
-        .write();
+      await writeSummary(() =>
+        core.summary.addRaw(`Cluster ${saved.cluster} kept until ${expiresAt}; cost so far ${cost}.\n`),
+      );
       return;
     }
     const removed = await destroyCluster(saved.cluster, deps);
@@ -234,9 +283,20 @@ export async function runPost(): Promise<void> {
         ? `✓ cluster ${saved.cluster} removed (cost ${cost})`
         : `nothing left of cluster ${saved.cluster}: already removed`,
     );
-    await core.summary.addRaw(`Cluster ${saved.cluster} removed; estimated cost ${cost}.\n`).write();
+    await writeSummary(() =>
+      core.summary.addRaw(`Cluster ${saved.cluster} removed; estimated cost ${cost}.\n`),
+    );
   } catch (error) {
     failWith(error);
+  }
+}
+
+/** The job summary is for people: a runner (or local tool) without one does not fail the step. */
+async function writeSummary(build: () => typeof core.summary): Promise<void> {
+  try {
+    await build().write();
+  } catch (error) {
+    core.warning(`job summary not written: ${(error as Error).message}`);
   }
 }
 

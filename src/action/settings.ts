@@ -114,7 +114,15 @@ export function readSettings(input: (name: string) => string, context: RunContex
     spec = parseClusterSpec({
       name,
       ...(input('kubernetes-version') ? { kubernetesVersion: input('kubernetes-version') } : {}),
-      ...(backend === 'aci' && input('location') ? { location: input('location') } : {}),
+      ...(backend === 'aci'
+        ? {
+            backend: 'aci',
+            ...(input('location') ? { location: input('location') } : {}),
+            ...(azure
+              ? { azure: { subscriptionId: azure.subscriptionId, resourceGroup: azure.resourceGroup } }
+              : {}),
+          }
+        : {}),
     });
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;
@@ -123,7 +131,15 @@ export function readSettings(input: (name: string) => string, context: RunContex
     for (const part of text.split('; ')) {
       const field = part.split(' ')[0] ?? '';
       const inputName =
-        { name: 'name', kubernetesVersion: 'kubernetes-version', location: 'location' }[field] ?? field;
+        {
+          name: 'name',
+          kubernetesVersion: 'kubernetes-version',
+          location: 'location',
+          'azure.subscriptionId': 'azure-subscription-id',
+          'azure.resourceGroup': 'resource-group',
+        }[field] ?? field;
+      // Inputs already reported as missing are not reported again through the spec.
+      if (errors.some((e) => e.input === inputName) || (field === 'azure' && !azure)) continue;
       bad(inputName, part.slice(field.length).trim());
     }
   }

@@ -20,9 +20,13 @@ export interface AgentConfig {
   capacity: NodeCapacity;
   /** Container request when a pod gives none. */
   defaults: { cpu: number; memoryInGB: number };
+  /** Where pods' groups are made: the local engine, or ACI (the control plane's own backend). */
+  backend: 'docker' | 'aci';
   engineSocket: string;
-  /** Started sandboxes the engine keeps ready for pods (the spec's standbyPool; 0: none). */
+  /** Started sandboxes the engine keeps ready for pods (the spec's standbyPool; 0: none; docker only). */
   standbyPool: number;
+  /** aci: the subscription and resource group of pod groups, and ARM's endpoint when not Azure's. */
+  azure?: { subscriptionId: string; podResourceGroup: string; armEndpoint?: string };
 }
 
 export class ConfigError extends Error {
@@ -35,6 +39,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AgentConfig
     if (!value) throw new ConfigError(`the agent needs ${key} in its environment`);
     return value;
   };
+  const backend = env.FRANKENETES_BACKEND ?? 'docker';
+  if (backend !== 'docker' && backend !== 'aci')
+    throw new ConfigError(`FRANKENETES_BACKEND must be docker or aci, not "${backend}"`);
   const dir = env.FRANKENETES_AGENT_DIR ?? AGENT_DIR;
   const read = (file: string) => readFileSync(`${dir}/${file}`, 'utf8');
   return {
@@ -58,7 +65,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AgentConfig
       cpu: Number(env.FRANKENETES_POD_DEFAULT_CPU ?? 0.1),
       memoryInGB: Number(env.FRANKENETES_POD_DEFAULT_MEMORY_GB ?? 0.1),
     },
+    backend,
     engineSocket: env.FRANKENETES_ENGINE_SOCKET ?? '/var/run/docker.sock',
     standbyPool: Number(env.FRANKENETES_STANDBY_POOL ?? DEFAULT_STANDBY_POOL),
+    azure:
+      backend === 'aci'
+        ? {
+            subscriptionId: required('FRANKENETES_AZURE_SUBSCRIPTION_ID'),
+            podResourceGroup:
+              env.FRANKENETES_AZURE_POD_RESOURCE_GROUP || required('FRANKENETES_AZURE_RESOURCE_GROUP'),
+            // Set by the offline emulator in the groups it runs; Azure's endpoint otherwise.
+            armEndpoint: env.FRANKENETES_ARM_ENDPOINT || undefined,
+          }
+        : undefined,
   };
 }

@@ -7,21 +7,30 @@ import {
   type CoreV1Event,
   type KubeConfig,
   type V1ConfigMap,
+  type V1LifecycleHandler,
   type V1Pod,
   type V1PodStatus,
   type V1Secret,
 } from '@kubernetes/client-node';
-import type { ContainerGroupBackend } from '../core/backend.js';
+import type { Readable } from 'node:stream';
+import { BackendError, type ContainerGroupBackend } from '../core/backend.js';
 import { TAG } from '../core/names.js';
 import {
+  parseQuantity,
   podGroupName,
   podReferences,
   podStatusFromGroup,
   podToContainerGroup,
+  terminationMessage,
+  terminationMessageNeedsLogs,
+  TERMINATION_LOG_LINES,
+  type NodeObservations,
   type PodEnvironment,
+  type Translation,
 } from '../core/pods.js';
 import type { AgentConfig } from './config.js';
 import { statusOf } from './kube.js';
+import { PostStartHooks, runHook } from './lifecycle.js';
 import { ProbeManager, applyReadiness, runProbe } from './probes.js';
 
 // Engine events drive most updates; the resync only catches what they missed (each pass inspects every group).
@@ -31,6 +40,19 @@ const MAX_PARALLEL = 4;
 
 const keyOf = (pod: V1Pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 const isTerminal = (pod: V1Pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+const containersOf = (pod: V1Pod) => [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+
+/**
+ * Retries of pods that cannot start yet, as the kubelet's pod workers back off: a missing ConfigMap,
+ * Secret or key is looked up again after 1 s, doubling to 10 s (the kubelet's 10 s); an image pull
+ * after 10 s, doubling to 5 min (the kubelet's image back-off).
+ */
+const RETRY = { config: { firstMs: 1000, maxMs: 10_000 }, image: { firstMs: 10_000, maxMs: 300_000 } };
+/** What a hook's or a log's output may add to an event or a status. */
+const MAX_OUTPUT = 4096;
+
+/** Why a pod has no group yet: a failed translation, or what the backend said. */
+type StartFailure = Extract<Translation, { ok: false }> & { image?: string };
 
 /**
  * The virtual kubelet's pod loop (virtual-kubelet's PodLifecycleHandler, in one class): watches
@@ -50,6 +72,23 @@ export class PodController {
   private stopped = false;
   private stops: (() => void)[] = [];
   private readonly podIPs = new Map<string, string | undefined>();
+  /**
+   * Pods that could not start: how many attempts failed, and the timer of the next one. While it
+   * runs, other reasons to reconcile (their own status updates, the resync) do not try again.
+   */
+  private readonly retries = new Map<string, { attempts: number; timer?: NodeJS.Timeout }>();
+  /** The last failure reported per pod UID: an unchanged one gets no new event. */
+  private readonly reported = new Map<string, string>();
+  /** Termination messages read back, per pod and container run (they never change once read). */
+  private readonly messages = new Map<string, Map<string, string>>();
+  private readonly postStart = new PostStartHooks({
+    since: Date.now(),
+    run: (key, container, handler) => this.hook(key, container, handler),
+    onDone: (key, container, failure) => {
+      if (failure) void this.failedPostStart(key, container, failure);
+      this.schedule(key);
+    },
+  });
   /** The engine runs no probes: the agent does, from inside the cluster network. */
   private readonly probes = new ProbeManager({
     run: (key, container, probe) => this.probe(key, container, probe),
@@ -93,6 +132,7 @@ export class PodController {
     this.stopped = true;
     this.probes.stop();
     for (const stop of this.stops) stop();
+    for (const retry of this.retries.values()) clearTimeout(retry.timer);
   }
 
   /** Removes groups of this node whose pod no longer exists (deleted while the agent was down); returns the others. */
@@ -202,7 +242,13 @@ export class PodController {
 
   private async reconcile(key: string): Promise<void> {
     const pod = this.pods.get(key);
-    if (!pod || pod.metadata?.deletionTimestamp) this.probes.forget(key);
+    if (!pod || pod.metadata?.deletionTimestamp) {
+      this.probes.forget(key);
+      this.postStart.forget(key);
+      this.messages.delete(key);
+      clearTimeout(this.retries.get(key)?.timer);
+      this.retries.delete(key);
+    }
     if (!pod) {
       const [namespace = '', name = ''] = key.split('/');
       await this.backend.delete(podGroupName(this.config.cluster, namespace, name), {
@@ -220,12 +266,18 @@ export class PodController {
       group = undefined;
     }
     if (!group && !isTerminal(pod)) {
+      if (this.retries.get(key)?.timer) return; // backing off; its status says why it waits
       group = await this.create(pod);
       if (!group) return;
     }
+    let node: NodeObservations = {};
     if (group) {
       this.podIPs.set(key, group.ipAddress?.ip || undefined);
       this.probes.sync(key, group);
+      node = {
+        postStartRunning: this.postStart.sync(key, pod, group),
+        terminationMessages: await this.terminationMessages(key, pod, group),
+      };
     } else {
       this.probes.forget(key);
       this.podIPs.delete(key);
@@ -233,7 +285,7 @@ export class PodController {
       if (isTerminal(pod)) return;
     }
     const now = new Date();
-    const status = podStatusFromGroup(pod, group, now);
+    const status = podStatusFromGroup(pod, group, now, node);
     await this.writeStatus(
       pod,
       applyReadiness(status, (c) => this.probes.readiness(key, c), now, pod.status),
@@ -269,36 +321,152 @@ export class PodController {
       `Container ${container} failed liveness probe, will be restarted`,
       container,
     );
-    await this.backend
-      .restartContainer(this.groupName(pod), container, {
-        gracePeriodSeconds: pod.spec?.terminationGracePeriodSeconds ?? 30,
-      })
-      .catch((error) => this.log(`restart ${key} ${container}: ${(error as Error).message}`));
+    await this.killContainer(pod, container);
     this.schedule(key);
   }
 
+  /**
+   * Kills a container as the kubelet's killContainer does: its preStop hook first, within the grace
+   * period, then SIGTERM with what is left of it (at least 2 s), then SIGKILL; the backend starts it
+   * again unless the pod's restartPolicy is Never.
+   */
+  private async killContainer(pod: V1Pod, container: string): Promise<void> {
+    const name = this.groupName(pod);
+    const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const group = await this.backend.get(name);
+    const left = group ? await this.preStop(pod, group, grace, [container]) : grace;
+    await this.backend
+      .restartContainer(name, container, { gracePeriodSeconds: left })
+      .catch((error) => this.log(`restart ${keyOf(pod)} ${container}: ${(error as Error).message}`));
+  }
+
+  /**
+   * Runs the preStop hooks of the given running containers (all by default) at once, for at most
+   * `grace` seconds, and returns the grace left for SIGTERM: `grace` when no hook ran, else what the
+   * hooks left of it and at least 2 s (the kubelet's minimumGracePeriodInSeconds).
+   */
+  private async preStop(pod: V1Pod, group: ContainerGroup, grace: number, only?: string[]): Promise<number> {
+    const hooks = (pod.spec?.containers ?? []).filter((c) => {
+      if (!c.lifecycle?.preStop || (only && !only.includes(c.name))) return false;
+      const state = group.containers?.find((x) => x.name === c.name)?.instanceView?.currentState;
+      return state?.state === 'Running';
+    });
+    if (!hooks.length || grace <= 0) return grace;
+    const started = Date.now();
+    const deadline = AbortSignal.timeout(grace * 1000);
+    await Promise.all(
+      hooks.map(async (c) => {
+        const failure = await runHook(pod, c, c.lifecycle?.preStop ?? {}, {
+          exec: (command) => this.execOutput(group.name ?? '', c.name, command),
+          podIP: group.ipAddress?.ip,
+          signal: deadline,
+        });
+        if (failure) await this.event(pod, 'Warning', 'FailedPreStopHook', failure, c.name);
+      }),
+    );
+    return Math.max(2, grace - Math.floor((Date.now() - started) / 1000));
+  }
+
+  /** A container's postStart hook, run against its container. */
+  private async hook(
+    key: string,
+    container: string,
+    handler: V1LifecycleHandler,
+  ): Promise<string | undefined> {
+    const pod = this.pods.get(key);
+    const spec = pod?.spec?.containers.find((c) => c.name === container);
+    if (!pod || !spec) return undefined;
+    const group = this.groupName(pod);
+    return runHook(pod, spec, handler, {
+      exec: (command) => this.execOutput(group, container, command),
+      podIP: this.podIPs.get(key),
+    });
+  }
+
+  /** A failed postStart hook kills its container, as on a kubelet (which then restarts it per restartPolicy). */
+  private async failedPostStart(key: string, container: string, message: string): Promise<void> {
+    const pod = this.pods.get(key);
+    if (!pod || pod.metadata?.deletionTimestamp) return;
+    await this.event(pod, 'Warning', 'FailedPostStartHook', message, container);
+    await this.event(pod, 'Normal', 'Killing', 'FailedPostStartHook', container);
+    await this.killContainer(pod, container);
+    this.schedule(key);
+  }
+
+  /** Runs a command in a container and collects its exit code and (the start of) its output. */
+  private async execOutput(
+    group: string,
+    container: string,
+    command: string[],
+  ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+    const session = await this.backend.exec(group, container, { command, stdin: false, tty: false });
+    const [stdout, stderr] = await Promise.all([readText(session.stdout), readText(session.stderr)]);
+    return { exitCode: await session.exitCode(), stdout, stderr };
+  }
+
+  /**
+   * The termination messages of the group's terminated containers, read once per run: the file at
+   * terminationMessagePath, or the end of the log (FallbackToLogsOnError), as the kubelet reads them.
+   */
+  private async terminationMessages(
+    key: string,
+    pod: V1Pod,
+    group: ContainerGroup,
+  ): Promise<Record<string, string>> {
+    const cache = this.messages.get(key) ?? new Map<string, string>();
+    this.messages.set(key, cache);
+    const out: Record<string, string> = {};
+    for (const c of [...(group.initContainers ?? []), ...(group.containers ?? [])]) {
+      const state = c.instanceView?.currentState;
+      if (state?.state !== 'Terminated') continue;
+      const run = `${c.name}/${String(state.finishTime)}`;
+      let message = cache.get(run);
+      if (message === undefined) {
+        const spec = containersOf(pod).find((x) => x.name === c.name);
+        const policy = spec?.terminationMessagePolicy;
+        const exitCode = state.exitCode ?? 0;
+        const file = await this.backend.terminationMessage?.(group.name ?? '', c.name).catch(() => undefined);
+        let logs: string | undefined;
+        if (terminationMessageNeedsLogs(file, policy, exitCode)) {
+          logs = await this.backend
+            .logs(group.name ?? '', c.name, { tailLines: TERMINATION_LOG_LINES })
+            .then((stream) => readText(stream, Infinity))
+            .catch(() => undefined);
+        }
+        message = terminationMessage(file, policy, exitCode, logs);
+        cache.set(run, message);
+      }
+      if (message) out[c.name] = message;
+    }
+    return out;
+  }
+
   private async create(pod: V1Pod): Promise<ContainerGroup | undefined> {
+    const key = keyOf(pod);
     const started = performance.now();
-    const env = await this.environment(pod);
+    let env: PodEnvironment | StartFailure;
+    try {
+      env = await this.environment(pod);
+    } catch (error) {
+      // The API server may refuse the node for a moment (the node authorizer learns of a pod's
+      // references asynchronously): try again soon.
+      this.log(`objects of ${key} not readable yet: ${(error as Error).message}`);
+      this.retryLater(key, 'config');
+      return undefined;
+    }
     const fetched = performance.now();
-    const translation =
-      typeof env === 'string'
-        ? { ok: false as const, reason: 'CreateContainerConfigError', message: env }
-        : podToContainerGroup(pod, env);
+    const translation = 'ok' in env ? env : podToContainerGroup(pod, env);
     if (!translation.ok) {
-      await this.event(
-        pod,
-        'Warning',
-        translation.reason === 'UnsupportedPodSpec' ? 'FailedCreate' : translation.reason,
-        translation.message,
-      );
-      await this.writeStatus(pod, this.failedStatus(pod, translation.reason, translation.message));
+      await this.cannotStart(pod, translation);
       return undefined;
     }
     try {
       const group = await this.backend.createOrUpdate(translation.group);
+      clearTimeout(this.retries.get(key)?.timer);
+      this.retries.delete(key);
+      this.reported.delete(pod.metadata?.uid ?? '');
       const ms = (from: number, to = performance.now()) => `${Math.round(to - from)} ms`;
-      this.log(`started ${keyOf(pod)}: API ${ms(started, fetched)}, engine ${ms(fetched)}`);
+      this.log(`started ${key}: API ${ms(started, fetched)}, engine ${ms(fetched)}`);
       // Recorded in the background, in order: the pod's status need not wait for its events.
       void (async () => {
         for (const c of translation.group.containers) {
@@ -311,32 +479,99 @@ export class PodController {
       return group;
     } catch (error) {
       const message = (error as Error).message;
-      await this.event(pod, 'Warning', 'Failed', message);
-      await this.writeStatus(pod, this.failedStatus(pod, 'ContainerCreating', message, false));
+      const image =
+        error instanceof BackendError && error.reason === 'image-missing' ? error.image : undefined;
+      await this.cannotStart(
+        pod,
+        image
+          ? { ok: false, reason: 'ErrImagePull', message, image }
+          : { ok: false, reason: 'Failed', message },
+      );
       return undefined;
     }
   }
 
-  /** Status for a pod that cannot run: Failed for what will never work, Pending (with the reason) otherwise. */
-  private failedStatus(
-    pod: V1Pod,
-    reason: string,
-    message: string,
-    permanent = reason === 'UnsupportedPodSpec',
-  ): V1PodStatus {
-    const base = podStatusFromGroup(pod, undefined, new Date());
-    const waiting = { waiting: { reason, message } };
-    return {
-      ...base,
-      phase: permanent ? 'Failed' : 'Pending',
-      reason: permanent ? reason : undefined,
-      message,
-      containerStatuses: base.containerStatuses?.map((s) => ({ ...s, state: waiting })),
-    };
+  /**
+   * A pod that cannot have its group: UnsupportedPodSpec fails it; anything else leaves it Pending
+   * with the kubelet's reason on the containers concerned and its events (once per distinct
+   * failure), and tries again later.
+   */
+  private async cannotStart(pod: V1Pod, failure: StartFailure): Promise<void> {
+    const key = keyOf(pod);
+    const uid = pod.metadata?.uid ?? '';
+    const now = new Date();
+    if (failure.reason === 'UnsupportedPodSpec') {
+      await this.event(pod, 'Warning', 'FailedCreate', failure.message);
+      const base = podStatusFromGroup(pod, undefined, now);
+      const waiting = { waiting: { reason: failure.reason, message: failure.message } };
+      await this.writeStatus(pod, {
+        ...base,
+        phase: 'Failed',
+        reason: failure.reason,
+        message: failure.message,
+        containerStatuses: base.containerStatuses?.map((c) => ({ ...c, state: waiting })),
+      });
+      return;
+    }
+    const attempts = this.retries.get(key)?.attempts ?? 0;
+    const waiting: Record<string, { reason: string; message?: string }> = {};
+    const events: [type: string, reason: string, message: string, container?: string][] = [];
+    const image = failure.image;
+    if (image) {
+      // The first failed pull shows ErrImagePull; while it waits to try again, ImagePullBackOff.
+      const backOff = attempts > 0;
+      const reason = backOff ? 'ImagePullBackOff' : 'ErrImagePull';
+      const message = backOff ? `Back-off pulling image "${image}"` : failure.message;
+      for (const c of containersOf(pod)) {
+        if (c.image !== image) continue;
+        waiting[c.name] = { reason, message };
+        if (backOff) events.push(['Normal', 'BackOff', message, c.name]);
+        else
+          events.push(['Warning', 'Failed', `Failed to pull image "${image}": ${failure.message}`, c.name]);
+        events.push(['Warning', 'Failed', `Error: ${reason}`, c.name]);
+      }
+    } else if (failure.container) {
+      waiting[failure.container] = { reason: failure.reason, message: failure.message };
+      const event = failure.reason === 'InvalidImageName' ? 'InspectFailed' : 'Failed';
+      events.push(['Warning', event, `Error: ${failure.message}`, failure.container]);
+    } else if (failure.reason === 'Failed') {
+      // The backend could not make the group (a port in use, an engine error): containers wait.
+      for (const c of containersOf(pod))
+        waiting[c.name] = { reason: 'ContainerCreating', message: failure.message };
+      events.push(['Warning', 'Failed', failure.message]);
+    } else {
+      events.push(['Warning', failure.reason, failure.message]); // FailedMount, FailedCreatePodSandBox
+    }
+    const signature = `${failure.reason}\u0000${image ? String(attempts > 0) : ''}\u0000${failure.message}`;
+    if (this.reported.get(uid) !== signature) {
+      this.reported.set(uid, signature);
+      for (const [type, reason, message, container] of events)
+        await this.event(pod, type, reason, message, container);
+    }
+    await this.writeStatus(pod, podStatusFromGroup(pod, undefined, now, { waiting }));
+    this.retryLater(key, image ? 'image' : 'config');
   }
 
-  /** The objects a pod refers to, fetched with the node's (NodeRestriction-limited) rights; or what is missing. */
-  private async environment(pod: V1Pod): Promise<PodEnvironment | string> {
+  /** Reconciles the pod again after the kubelet-like back-off for its kind of failure. */
+  private retryLater(key: string, kind: keyof typeof RETRY): void {
+    if (this.stopped) return;
+    const retry = this.retries.get(key) ?? { attempts: 0 };
+    clearTimeout(retry.timer);
+    const delay = Math.min(RETRY[kind].maxMs, RETRY[kind].firstMs * 2 ** retry.attempts);
+    retry.attempts++;
+    retry.timer = setTimeout(() => {
+      retry.timer = undefined;
+      this.schedule(key);
+    }, delay);
+    retry.timer.unref();
+    this.retries.set(key, retry);
+  }
+
+  /**
+   * The objects a pod refers to, fetched with the node's (NodeRestriction-limited) rights, or why the
+   * pod cannot have them (no token for its service account). Throws when the API server cannot answer.
+   */
+  private async environment(pod: V1Pod): Promise<PodEnvironment | StartFailure> {
     const namespace = pod.metadata?.namespace ?? 'default';
     const refs = podReferences(pod);
     const configMaps: Record<string, V1ConfigMap> = {};
@@ -380,7 +615,14 @@ export class PodController {
         });
         serviceAccountToken = token.status?.token;
       } catch (error) {
-        return `pod ${namespace}/${pod.metadata?.name}: cannot get a token for service account "${account}" (${(error as Error).message})`;
+        const volume = tokenVolume(pod);
+        const reason = (error as { body?: { message?: string } }).body?.message ?? (error as Error).message;
+        return {
+          ok: false,
+          reason: 'FailedMount',
+          volume,
+          message: `MountVolume.SetUp failed for volume "${volume}" : failed to fetch token: ${reason}`,
+        };
       }
     }
     return {
@@ -394,19 +636,27 @@ export class PodController {
       serviceAccountToken,
       caCert: this.config.caCert,
       defaults: this.config.defaults,
+      allocatable: {
+        cpu: parseQuantity(this.config.capacity.cpu),
+        memory: parseQuantity(this.config.capacity.memory),
+      },
+      backend: this.backend.kind,
     };
   }
 
   private async terminate(pod: V1Pod, group: string): Promise<void> {
     const grace = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
-    if (await this.backend.get(group)) {
+    const found = await this.backend.get(group);
+    if (found) {
       await this.event(
         pod,
         'Normal',
         'Killing',
         `Stopping container group ${group} (grace period ${grace} s)`,
       );
-      await this.backend.delete(group, { gracePeriodSeconds: grace });
+      // preStop hooks run first, inside the grace period; SIGTERM gets what they leave of it.
+      const left = await this.preStop(pod, found, grace);
+      await this.backend.delete(group, { gracePeriodSeconds: left });
     }
     try {
       // Grace 0 with a UID precondition: finishes this pod's deletion, never a newer pod of the same name.
@@ -419,7 +669,10 @@ export class PodController {
     } catch (error) {
       if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
     }
-    if (pod.metadata?.uid) this.written.delete(pod.metadata.uid);
+    if (pod.metadata?.uid) {
+      this.written.delete(pod.metadata.uid);
+      this.reported.delete(pod.metadata.uid);
+    }
   }
 
   private async writeStatus(pod: V1Pod, status: V1PodStatus): Promise<void> {
@@ -466,6 +719,27 @@ export class PodController {
       );
     });
   }
+}
+
+/** The projected volume that holds the service-account token (kube-api-access-…). */
+function tokenVolume(pod: V1Pod): string {
+  const found = pod.spec?.volumes?.find((v) => v.projected?.sources?.some((s) => s.serviceAccountToken));
+  return found?.name ?? '';
+}
+
+/** A stream's text, up to `max` characters (the rest is drained and dropped). */
+function readText(stream: Readable | undefined, max = MAX_OUTPUT): Promise<string> {
+  return new Promise((resolve) => {
+    if (!stream) return resolve('');
+    let text = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      if (text.length < max) text += chunk.slice(0, max - text.length);
+    });
+    stream.on('end', () => resolve(text));
+    stream.on('close', () => resolve(text));
+    stream.on('error', () => resolve(text));
+  });
 }
 
 /** The projected token's requested lifetime (the API server extends the kubelet default of 3607 s). */

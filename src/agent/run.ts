@@ -1,13 +1,21 @@
+import type { ContainerGroupBackend } from '../core/backend.js';
+import { AciBackend } from '../core/backends/aci.js';
 import { DockerBackend } from '../core/backends/docker.js';
-import { POD_FILES_DIR, POD_FILES_VOLUME, controlPlaneGroupName } from '../core/names.js';
+import { createAzureCredential } from '../core/credentials.js';
+import {
+  FRANKENETES_VERSION,
+  POD_FILES_DIR,
+  POD_FILES_VOLUME,
+  controlPlaneGroupName,
+} from '../core/names.js';
 import type { NodeIdentity } from '../core/node.js';
-import { configFromEnv } from './config.js';
+import { configFromEnv, type AgentConfig } from './config.js';
 import { loadKubeConfig } from './kube.js';
 import { startKubeletApi } from './kubelet-api.js';
 import { keepNodeAlive, registerNode } from './node.js';
 import { PodController } from './pods.js';
 
-export const AGENT_VERSION = '0.1.0';
+export const AGENT_VERSION = FRANKENETES_VERSION;
 
 const log = (message: string) => process.stderr.write(`${new Date().toISOString()} agent: ${message}\n`);
 
@@ -15,15 +23,7 @@ const log = (message: string) => process.stderr.write(`${new Date().toISOString(
 export async function runAgent(): Promise<number> {
   const config = configFromEnv();
   const kc = loadKubeConfig(config.kubeconfigPath);
-  const backend = new DockerBackend({
-    socketPath: config.engineSocket,
-    standby: { cluster: config.cluster, size: config.standbyPool, log },
-    secretFiles: {
-      group: controlPlaneGroupName(config.cluster),
-      volume: POD_FILES_VOLUME,
-      mountedAt: POD_FILES_DIR,
-    },
-  });
+  const backend = podBackend(config);
   const id: NodeIdentity = {
     name: config.node,
     cluster: config.cluster,
@@ -47,7 +47,7 @@ export async function runAgent(): Promise<number> {
   log(`node ${config.node} registered`);
   const stopHeartbeat = keepNodeAlive(kc, id, log);
   const pods = new PodController(kc, backend, config, log);
-  await backend.startStandby();
+  if (backend instanceof DockerBackend) await backend.startStandby();
   await pods.start();
   log('watching pods');
   await new Promise<void>((resolve) => {
@@ -56,8 +56,33 @@ export async function runAgent(): Promise<number> {
     process.once('SIGINT', stop);
   });
   stopHeartbeat();
-  backend.stopStandby();
+  if (backend instanceof DockerBackend) backend.stopStandby();
   pods.stop();
   server.close();
   return 0;
+}
+
+/**
+ * Pods run where the control plane runs. On ACI the agent signs in with the control-plane group's
+ * managed identity (FRANKENETES_MANAGED_IDENTITY, set by the plan). The standby pool and secret
+ * files are shortcuts of the local engine only.
+ */
+function podBackend(config: AgentConfig): ContainerGroupBackend {
+  if (config.azure) {
+    return new AciBackend({
+      subscriptionId: config.azure.subscriptionId,
+      resourceGroup: config.azure.podResourceGroup,
+      endpoint: config.azure.armEndpoint,
+      credential: createAzureCredential({}),
+    });
+  }
+  return new DockerBackend({
+    socketPath: config.engineSocket,
+    standby: { cluster: config.cluster, size: config.standbyPool, log },
+    secretFiles: {
+      group: controlPlaneGroupName(config.cluster),
+      volume: POD_FILES_VOLUME,
+      mountedAt: POD_FILES_DIR,
+    },
+  });
 }

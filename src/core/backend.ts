@@ -5,12 +5,23 @@ import type { PlannedGroup } from './plan.js';
 /** A failure the user can act on: its message is shown as is, on one line. */
 export class BackendError extends Error {
   override name = 'BackendError';
+  /** The image concerned, for 'image-missing'. */
+  readonly image?: string;
   constructor(
     message: string,
-    readonly reason: 'unreachable' | 'port-in-use' | 'image-missing' | 'conflict' | 'not-found' | 'failed',
-    options?: { cause?: unknown },
+    readonly reason:
+      | 'unreachable'
+      | 'port-in-use'
+      | 'image-missing'
+      | 'conflict'
+      | 'not-found'
+      | 'denied'
+      | 'invalid'
+      | 'failed',
+    options?: { cause?: unknown; image?: string },
   ) {
     super(message, options);
+    this.image = options?.image;
   }
 }
 
@@ -74,6 +85,11 @@ export interface ContainerGroupBackend {
    * archive API can offer it through exec; a backend that lacks it cannot pause clusters.
    */
   readFile?(name: string, container: string, path: string): Promise<Readable>;
+  /**
+   * What a stopped container wrote to its terminationMessagePath (`local.containers`), at most its
+   * last 4096 bytes; undefined where the engine cannot read it (ACI).
+   */
+  terminationMessage?(name: string, container: string): Promise<string | undefined>;
   /**
    * Calls back with a group's name whenever one of its containers starts, stops or restarts, for
    * groups carrying every given tag. Best effort: callers still resync periodically.

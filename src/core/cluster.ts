@@ -213,7 +213,11 @@ export async function adminCredential(spec: ClusterSpec, deps: ClusterDeps): Pro
 }
 
 /** The admin kubeconfig for a cluster, with a short-lived client certificate. */
-export async function adminKubeconfig(spec: ClusterSpec, deps: ClusterDeps): Promise<string> {
+export async function adminKubeconfig(
+  spec: ClusterSpec,
+  deps: ClusterDeps,
+  options: { proxyUrl?: string } = {},
+): Promise<string> {
   const controlPlane = await deps.backend.get(controlPlaneGroupName(spec.name));
   if (!controlPlane) {
     const lifecycle = await readLifecycle(deps.store, spec.name);
@@ -229,5 +233,29 @@ export async function adminKubeconfig(spec: ClusterSpec, deps: ClusterDeps): Pro
     caCert: pki.ca.cert,
     credential: await adminCredential(spec, deps),
     tlsServerName: clusterDnsName(spec),
+    proxyUrl: options.proxyUrl,
   });
+}
+
+/**
+ * Why the control-plane group can no longer come up (ACI stopped or failed it), or undefined while
+ * it may: `up` stops waiting for readiness at once instead of timing out.
+ */
+export async function controlPlaneFailure(
+  spec: ClusterSpec,
+  backend: ContainerGroupBackend,
+): Promise<string | undefined> {
+  const group = await backend.get(controlPlaneGroupName(spec.name)).catch(() => 'unknown' as const);
+  if (group === 'unknown') return undefined;
+  const name = controlPlaneGroupName(spec.name);
+  if (!group) return `the control-plane group ${name} is gone`;
+  const state = group.provisioningState === 'Failed' ? 'Failed' : group.instanceView?.state;
+  if (state !== 'Stopped' && state !== 'Failed') return undefined;
+  const events = [
+    ...(group.instanceView?.events ?? []),
+    ...group.containers.flatMap((c) => c.instanceView?.events ?? []),
+  ]
+    .filter((e) => e.type === 'Warning' && e.message)
+    .map((e) => e.message as string);
+  return `the control-plane group ${name} is ${state}${events.length ? ` (${events.at(-1)})` : ''}`;
 }

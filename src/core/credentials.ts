@@ -26,8 +26,8 @@ export interface AzureCredentialSettings {
    * `() => core.getIDToken(GITHUB_OIDC_AUDIENCE)`; core itself never imports @actions/*.
    */
   getAssertion?: () => Promise<string>;
-  /** Inside ACI: the group's managed identity, system-assigned or user-assigned by client id. */
-  managedIdentity?: 'system' | { clientId: string };
+  /** Inside ACI: the group's managed identity, system-assigned or user-assigned (by client or resource id). */
+  managedIdentity?: 'system' | { clientId: string } | { resourceId: string };
   /**
    * A Microsoft Entra authority other than the public cloud's, e.g. the offline emulator's token
    * endpoint. Instance discovery is turned off for hosts that are not a known Azure cloud.
@@ -51,7 +51,7 @@ export interface Authority {
 
 export type CredentialChoice =
   | { kind: 'github-oidc'; tenantId: string; clientId: string; authority: Authority }
-  | { kind: 'managed-identity'; clientId?: string }
+  | { kind: 'managed-identity'; clientId?: string; resourceId?: string }
   | { kind: 'default'; tenantId?: string; authority: Authority };
 
 /**
@@ -97,10 +97,14 @@ function chooseAuthority(authorityHost: string | undefined): Authority {
   return { authorityHost, disableInstanceDiscovery: !AZURE_AUTHORITY_HOSTS.has(host) };
 }
 
-/** FRANKENETES_MANAGED_IDENTITY: "system", or the client id of a user-assigned identity. */
+/**
+ * FRANKENETES_MANAGED_IDENTITY: "system", or a user-assigned identity by resource id (what `up`
+ * puts in the control-plane group: it knows the identity's resource id, not its client id) or client id.
+ */
 function parseManagedIdentity(value: string | undefined): AzureCredentialSettings['managedIdentity'] {
   if (!value) return undefined;
-  return value === 'system' ? 'system' : { clientId: value };
+  if (value === 'system') return 'system';
+  return value.startsWith('/subscriptions/') ? { resourceId: value } : { clientId: value };
 }
 
 /** The TokenCredential for a context (see chooseCredential). Nothing here logs a token or assertion. */
@@ -117,6 +121,8 @@ export function createAzureCredential(
         ...authorityOptions(choice.authority),
       });
     case 'managed-identity':
+      if (choice.resourceId)
+        return new ManagedIdentityCredential({ ...options, resourceId: choice.resourceId });
       return choice.clientId
         ? new ManagedIdentityCredential({ ...options, clientId: choice.clientId })
         : new ManagedIdentityCredential(options);

@@ -11,6 +11,8 @@ export interface KubeconfigInput {
   credential: CertKeyPair;
   /** Name to verify the server's certificate against when `server` is an IP (e.g. a published 127.0.0.1 port). */
   tlsServerName?: string;
+  /** A proxy clients reach the server through (kubeconfig `proxy-url`), e.g. the ACI emulator's edge. */
+  proxyUrl?: string;
 }
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -28,6 +30,7 @@ export function renderKubeconfig(input: KubeconfigInput): string {
           server: input.server,
           'certificate-authority-data': b64(input.caCert),
           ...(input.tlsServerName ? { 'tls-server-name': input.tlsServerName } : {}),
+          ...(input.proxyUrl ? { 'proxy-url': input.proxyUrl } : {}),
         },
       },
     ],

@@ -17,13 +17,22 @@ export const KUBERNETES_SERVICE_IP = '10.96.0.1';
 export const API_SERVER_PORT = 6443;
 export const KUBELET_PORT = 10250;
 export const CLUSTER_DOMAIN = 'cluster.local';
-/** The agent (virtual kubelet) image, built from this repository by scripts/build-images.sh. */
 /** Where the agent's credentials and kubelet serving certificate are mounted. */
 export const AGENT_DIR = '/etc/frankenetes/agent';
 /** Where the agent writes pods' secret, ConfigMap and token files (a volume of the control-plane group). */
 export const POD_FILES_VOLUME = 'pod-files';
 export const POD_FILES_DIR = '/var/lib/frankenetes/pod-files';
-export const AGENT_IMAGE = 'localhost/frankenetes/agent:0.1.0';
+/** This release: the agent image's tag. */
+export const FRANKENETES_VERSION = '0.1.0';
+/** The agent (virtual kubelet) image, built from this repository by scripts/build-images.sh. */
+export const AGENT_IMAGE = `localhost/frankenetes/agent:${FRANKENETES_VERSION}`;
+/** The same image as the release workflow publishes it, for engines that pull (ACI). */
+export const PUBLISHED_AGENT_IMAGE = `ghcr.io/frankenetes/agent:${FRANKENETES_VERSION}`;
+
+/** The agent image a cluster runs: the spec's, else the local build (docker) or the published one (aci). */
+export function agentImage(spec: Pick<ClusterSpec, 'backend' | 'agentImage'>): string {
+  return spec.agentImage ?? (spec.backend === 'aci' ? PUBLISHED_AGENT_IMAGE : AGENT_IMAGE);
+}
 
 /** The DNS name clients use for the API server: ACI's FQDN in the cloud, an engine network alias locally. */
 export function clusterDnsName(spec: Pick<ClusterSpec, 'name' | 'location'>): string {

@@ -257,3 +257,13 @@ export async function issueAdminCredential(
 export function certificateExpiry(pem: string): Date {
   return new x509.X509Certificate(pem).notAfter;
 }
+
+/** A self-signed CA on its own, for hosts that serve TLS outside any cluster (the ACI emulator). */
+export async function createCertificateAuthority(cn: string, now = new Date()): Promise<CertKeyPair> {
+  return (await createCa(cn, now)).pair;
+}
+
+/** A leaf certificate signed by a CA given as PEM. */
+export async function issueCertificate(ca: CertKeyPair, options: LeafOptions): Promise<CertKeyPair> {
+  return issue(await importIssuer(ca), options);
+}

@@ -1,6 +1,8 @@
 import type {
   Container,
   ContainerGroup,
+  ContainerGroupIdentity,
+  EnvironmentVariable,
   InitContainerDefinition,
   Volume,
   VolumeMount,
@@ -11,10 +13,10 @@ import {
   AGENT_DIR,
   POD_FILES_DIR,
   POD_FILES_VOLUME,
-  AGENT_IMAGE,
   API_SERVER_PORT,
   SERVICE_CIDR,
   TAG,
+  agentImage,
   clusterDnsName,
   controlPlaneGroupName,
   nodeName,
@@ -44,8 +46,37 @@ export type PlannedGroup = ContainerGroup & {
      * store's snapshot folder, which the restore step reads): mount name → host path.
      */
     hostPaths?: Record<string, string>;
+    /** The containers' hostname (the pod's, as a kubelet sets it). */
+    hostname?: string;
+    /** The kubelet's /etc/hosts for every container; the backend adds the group's address. */
+    etcHosts?: EtcHosts;
+    /** What a kubelet does per container beyond ACI's model, by container name. */
+    containers?: Record<string, LocalContainer>;
+    /** File modes where they differ from 0644, per file volume and file. */
+    fileModes?: Record<string, Record<string, number>>;
+    /** The pod's fsGroup: group of its volumes' files, and a group of every container's processes. */
+    fsGroup?: number;
+    /** More groups of every container's processes (the pod's supplementalGroups). */
+    supplementalGroups?: number[];
   };
 };
+
+/** The kubelet's managed /etc/hosts: the pod's names for its address, then hostAliases. */
+export interface EtcHosts {
+  /** Written after the group's address: `<fqdn> <hostname>`, or just `<hostname>`. */
+  names: string[];
+  aliases?: { ip: string; hostnames: string[] }[];
+}
+
+export interface LocalContainer {
+  /** volumeMounts of a part of their volume: mountPath → the path inside the volume. */
+  subPaths?: Record<string, string>;
+  /** Where the container may write its termination message (a file the node reads back). */
+  terminationMessagePath?: string;
+  workingDir?: string;
+  /** securityContext.readOnlyRootFilesystem (ACI has no such setting). */
+  readOnlyRootFilesystem?: boolean;
+}
 
 export interface ClusterPlan {
   cluster: string;
@@ -280,32 +311,66 @@ function schedulerContainer(spec: ClusterSpec): Container {
   };
 }
 
-/** The virtual kubelet: registers the node and runs its pods as container groups. */
+/** The virtual kubelet: registers the node and runs its pods as container groups of the same backend. */
 function agentContainer(spec: ClusterSpec): Container {
+  const env: Record<string, string> = {
+    FRANKENETES_BACKEND: spec.backend,
+    FRANKENETES_CLUSTER: spec.name,
+    FRANKENETES_NODE_NAME: nodeName(spec.name),
+    FRANKENETES_LOCATION: spec.location,
+    FRANKENETES_KUBERNETES_VERSION: spec.kubernetesVersion,
+    FRANKENETES_API_SERVER_HOST: clusterDnsName(spec),
+    FRANKENETES_API_SERVER_PORT: String(API_SERVER_PORT),
+    FRANKENETES_AGENT_DIR: AGENT_DIR,
+  };
+  if (spec.azure) {
+    // The agent signs in with the group's managed identity (see groupIdentity). The ARM endpoint is
+    // Azure's unless its environment says otherwise (the offline emulator injects its own).
+    env.FRANKENETES_AZURE_SUBSCRIPTION_ID = spec.azure.subscriptionId;
+    env.FRANKENETES_AZURE_RESOURCE_GROUP = spec.azure.resourceGroup;
+    env.FRANKENETES_AZURE_POD_RESOURCE_GROUP = spec.azure.podResourceGroup ?? spec.azure.resourceGroup;
+    env.FRANKENETES_MANAGED_IDENTITY = spec.azure.identity ?? 'system';
+  } else {
+    env.FRANKENETES_STANDBY_POOL = String(spec.standbyPool);
+  }
+  const environmentVariables: EnvironmentVariable[] = Object.entries(env).map(([name, value]) => ({
+    name,
+    value,
+  }));
+  const volumeMounts = [mount('agent', AGENT_DIR)];
+  // Pods' secret files are a docker-only shortcut (bind mounts); ACI takes secret volumes itself.
+  if (spec.backend === 'docker') volumeMounts.push(mount(POD_FILES_VOLUME, POD_FILES_DIR, false));
   return {
     name: 'frankenetes-agent',
-    image: AGENT_IMAGE,
+    image: agentImage(spec),
     command: ['/usr/local/bin/node', '/app/index.js', 'agent'],
-    environmentVariables: [
-      { name: 'FRANKENETES_CLUSTER', value: spec.name },
-      { name: 'FRANKENETES_NODE_NAME', value: nodeName(spec.name) },
-      { name: 'FRANKENETES_LOCATION', value: spec.location },
-      { name: 'FRANKENETES_KUBERNETES_VERSION', value: spec.kubernetesVersion },
-      { name: 'FRANKENETES_API_SERVER_HOST', value: clusterDnsName(spec) },
-      { name: 'FRANKENETES_API_SERVER_PORT', value: String(API_SERVER_PORT) },
-      { name: 'FRANKENETES_AGENT_DIR', value: AGENT_DIR },
-      { name: 'FRANKENETES_STANDBY_POOL', value: String(spec.standbyPool) },
-    ],
+    environmentVariables,
     resources: resources(spec.resources.agent),
-    volumeMounts: [mount('agent', AGENT_DIR), mount(POD_FILES_VOLUME, POD_FILES_DIR, false)],
+    volumeMounts,
   };
+}
+
+/**
+ * The control-plane group's managed identity on ACI: the user-assigned one the spec names (it
+ * outlives the group, which ACI recreates on resource changes, and holds its role assignment), or
+ * a system-assigned one; plus the registries' identities, which ACI needs assigned to the group.
+ */
+function groupIdentity(spec: ClusterSpec): ContainerGroupIdentity | undefined {
+  if (!spec.azure) return undefined;
+  const assigned = [spec.azure.identity, ...(spec.imageRegistryCredentials ?? []).map((c) => c.identity)];
+  const users = [...new Set(assigned.filter((id): id is string => Boolean(id)))].sort();
+  const system = !spec.azure.identity;
+  const type = system ? (users.length ? 'SystemAssigned, UserAssigned' : 'SystemAssigned') : 'UserAssigned';
+  return users.length
+    ? { type, userAssignedIdentities: Object.fromEntries(users.map((id) => [id, {}])) }
+    : { type };
 }
 
 function controlPlaneVolumes(spec: ClusterSpec, pki: ClusterPki): Volume[] {
   return [
     { name: 'etcd-data', emptyDir: {} },
     { name: 'audit-log', emptyDir: {} },
-    { name: POD_FILES_VOLUME, emptyDir: {} },
+    ...(spec.backend === 'docker' ? [{ name: POD_FILES_VOLUME, emptyDir: {} }] : []),
     secretVolume('etcd-pki', {
       'ca.crt': pki.etcdCa.cert,
       'server.crt': pki.etcdServer.cert,
@@ -402,7 +467,7 @@ function restoreInitContainers(spec: ClusterSpec, restore: RestorePlan): InitCon
   return [
     {
       name: 'fetch-snapshot',
-      image: AGENT_IMAGE,
+      image: agentImage(spec), // the same image as the agent (the published one on ACI)
       command: ['/usr/local/bin/node', '/app/index.js', 'fetch-snapshot'],
       environmentVariables: Object.entries(env).map(([name, value]) => ({ name, value })),
       volumeMounts: local
@@ -444,12 +509,14 @@ export function planControlPlane(
     schedulerContainer(spec),
     agentContainer(spec),
   ];
-  return {
+  const group: PlannedGroup = {
     name: controlPlaneGroupName(spec.name),
     location: spec.location,
     tags: { [TAG.cluster]: spec.name, [TAG.role]: 'control-plane' },
     osType: 'Linux',
     restartPolicy: 'Always',
+    // The API server's public address: clusterDnsName(spec) is this label's FQDN, and the serving
+    // certificate covers it (pki.apiServerNames).
     ipAddress: {
       type: 'Public',
       dnsNameLabel: spec.name,
@@ -458,14 +525,21 @@ export function planControlPlane(
     ...(options.restore ? { initContainers: restoreInitContainers(spec, options.restore) } : {}),
     containers,
     volumes: controlPlaneVolumes(spec, pki),
-    local: {
+  };
+  if (spec.backend === 'aci') {
+    group.identity = groupIdentity(spec);
+    if (spec.imageRegistryCredentials?.length)
+      group.imageRegistryCredentials = spec.imageRegistryCredentials.map((c) => ({ ...c }));
+  } else {
+    group.local = {
       hostPorts: { [API_SERVER_PORT]: spec.apiServerPort },
       engineSocket: ['frankenetes-agent'],
       ...(options.restore?.source.kind === 'directory'
         ? { hostPaths: { [SNAPSHOT_STORE_MOUNT]: options.restore.source.hostPath } }
         : {}),
-    },
-  };
+    };
+  }
+  return group;
 }
 
 /** Desired state of a cluster, as data: pure and deterministic for a given spec, PKI and options. */

@@ -30,6 +30,7 @@ import type {
   V1ContainerStatus,
   V1DownwardAPIVolumeFile,
   V1KeyToPath,
+  V1LifecycleHandler,
   V1Pod,
   V1PodCondition,
   V1PodStatus,
@@ -38,8 +39,10 @@ import type {
   V1Secret,
   V1Volume,
 } from '@kubernetes/client-node';
+import type { ContainerGroupBackend } from './backend.js';
+import { POD_IP_PLACEHOLDER } from './local-pod.js';
 import { TAG, shortenName } from './names.js';
-import type { PlannedGroup } from './plan.js';
+import type { EtcHosts, LocalContainer, PlannedGroup } from './plan.js';
 
 export interface PodEnvironment {
   /** Cluster name, goes into TAG.cluster. */
@@ -61,12 +64,29 @@ export interface PodEnvironment {
   caCert: string;
   /** Per-container request when the pod gives none. */
   defaults: { cpu: number; memoryInGB: number };
+  /**
+   * The node's allocatable (cores, bytes): what the downward API reports as the limit of a
+   * container without one, as the kubelet does.
+   */
+  allocatable: { cpu: number; memory: number; ephemeralStorage?: number };
+  /** The engine the group is for: what ACI cannot do fails there by name. */
+  backend: ContainerGroupBackend['kind'];
 }
 
+/**
+ * Why a pod cannot have its group (yet), with the kubelet's reasons and wording:
+ * - UnsupportedPodSpec: never on this node (see `unsupportedFeature`); the pod fails.
+ * - CreateContainerConfigError (`container`): a ConfigMap, Secret or key its environment needs is
+ *   missing, or a subPathExpr cannot be expanded; the container waits, the pod stays Pending.
+ * - FailedMount (`volume`): a volume's ConfigMap, Secret, key or token is missing; containers wait
+ *   in ContainerCreating.
+ * - FailedCreatePodSandBox: the pod's hostname cannot be made.
+ * - InvalidImageName (`container`).
+ * All but UnsupportedPodSpec may resolve once the objects exist: the agent retries.
+ */
 export type Translation =
   | { ok: true; group: PlannedGroup }
-  /** `reason` is CamelCase, as the kubelet's: 'UnsupportedPodSpec', 'CreateContainerConfigError', 'InvalidImageName'. */
-  | { ok: false; reason: string; message: string };
+  | { ok: false; reason: string; message: string; container?: string; volume?: string };
 
 /**
  * The address pods see as their node's (status.hostIP and the downward API's `status.hostIP`): a
@@ -78,17 +98,23 @@ export const POD_HOST_IP = '127.0.0.1';
 const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
 const GiB = 2 ** 30;
 
+/** The DNS domain of every cluster (the kubelet's clusterDomain, and the API server's service names). */
+export const CLUSTER_DOMAIN = 'cluster.local';
+
 /** A pod the node cannot run as given; `reason` ends up in the pod's status / events. */
 class PodError extends Error {
   constructor(
     readonly reason: string,
     message: string,
+    readonly where: { container?: string; volume?: string } = {},
   ) {
     super(message);
   }
 }
 
 const notSupported = (what: string) => `${what} is not supported by Frankenetes nodes`;
+const notSupportedOnAci = (what: string, why: string) =>
+  `${what} is not supported by Frankenetes nodes on ACI (${why})`;
 const unsupported = (what: string) => new PodError('UnsupportedPodSpec', notSupported(what));
 const configError = (message: string) => new PodError('CreateContainerConfigError', message);
 
@@ -216,12 +242,20 @@ function aciResources(e: Effective): ResourceRequirements {
   return Object.keys(limits).length ? { requests, limits } : { requests };
 }
 
-const RESOURCE_FIELDS = new Set(['requests.cpu', 'limits.cpu', 'requests.memory', 'limits.memory']);
+const RESOURCE_FIELDS = new Set([
+  'requests.cpu',
+  'limits.cpu',
+  'requests.memory',
+  'limits.memory',
+  'requests.ephemeral-storage',
+  'limits.ephemeral-storage',
+]);
 
 /**
- * The downward API's resourceFieldRef, computed as the kubelet does (ceil(value / divisor)). One
- * difference: without a limit the kubelet reports the node's allocatable; a container group has no
- * node to speak of and ACI caps a container without limits at its request, so that is reported.
+ * The downward API's resourceFieldRef, as the kubelet computes it (pkg/api/v1/resource
+ * ExtractContainerResourceValue): ceil(value / divisor). A missing request is the limit, as the API
+ * server defaults it, else 0; a missing limit is the node's allocatable (the kubelet's
+ * defaultPodLimitsForDownwardAPI), 0 for what the node does not advertise.
  */
 function resourceFieldValue(
   pod: V1Pod,
@@ -232,23 +266,26 @@ function resourceFieldValue(
   const name = sel.containerName || container;
   const c = allContainers(pod).find((x) => x.name === name);
   if (!c) throw configError(`resourceFieldRef ${sel.resource} refers to unknown container "${name ?? ''}"`);
-  const e = effectiveResources(c, env);
-  const divisor = sel.divisor === undefined ? 1 : parseQuantity(sel.divisor);
+  // The API server defaults the divisor to 0, which means 1 (as in the kubelet).
+  const divisor = sel.divisor === undefined ? 1 : parseQuantity(sel.divisor) || 1;
   if (!(divisor > 0))
     throw configError(`resourceFieldRef ${sel.resource} has an invalid divisor "${sel.divisor ?? ''}"`);
-  const milli = (cores: number) => Math.ceil(cores * 1000 - 1e-9);
-  switch (sel.resource) {
-    case 'requests.cpu':
-      return String(Math.ceil(milli(e.cpu.request) / milli(divisor)));
-    case 'limits.cpu':
-      return String(Math.ceil(milli(e.cpu.limit ?? e.cpu.request) / milli(divisor)));
-    case 'requests.memory':
-      return String(Math.ceil(Math.ceil(e.memory.request) / divisor - 1e-9));
-    case 'limits.memory':
-      return String(Math.ceil(Math.ceil(e.memory.limit ?? e.memory.request) / divisor - 1e-9));
-    default:
-      throw unsupported(`resourceFieldRef "${sel.resource}"`);
+  const [kind, resource] = sel.resource.split('.', 2) as ['requests' | 'limits', string];
+  const given = (list: Record<string, string> | undefined) =>
+    list?.[resource] === undefined ? undefined : parseQuantity(list[resource]);
+  const limit = given(c.resources?.limits);
+  const allocatable = {
+    cpu: env.allocatable.cpu,
+    memory: env.allocatable.memory,
+    'ephemeral-storage': env.allocatable.ephemeralStorage,
+  }[resource];
+  const value =
+    kind === 'requests' ? (given(c.resources?.requests) ?? limit ?? 0) : (limit ?? allocatable ?? 0);
+  if (resource === 'cpu') {
+    const milli = (cores: number) => Math.ceil(cores * 1000 - 1e-9);
+    return String(Math.ceil(milli(value) / milli(divisor)));
   }
+  return String(Math.ceil(Math.ceil(value) / divisor - 1e-9));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -297,24 +334,11 @@ function volumeType(v: V1Volume): string {
   );
 }
 
-/**
- * File names in ACI secret volumes are flat; a nested `path` ("conf/app.yaml") is refused rather
- * than flattened, which would put the file where the application does not look.
- */
-function pathProblem(path: string, where: string): string | undefined {
-  if (path.includes('/')) {
-    return notSupported(`${where}: path "${path}" has a directory part (only flat file names are)`);
-  }
-  return undefined;
-}
-
 function itemsProblem(
   items: (V1KeyToPath | V1DownwardAPIVolumeFile)[] | undefined,
   where: string,
 ): string | undefined {
   for (const item of items ?? []) {
-    const p = pathProblem(item.path, where);
-    if (p) return p;
     if ('fieldRef' in item && item.fieldRef && !isSupportedFieldPath(item.fieldRef.fieldPath)) {
       return notSupported(`${where}: fieldRef "${item.fieldRef.fieldPath}"`);
     }
@@ -348,7 +372,6 @@ function volumeProblem(v: V1Volume): string | undefined {
       );
     }
     const p =
-      (token && pathProblem(token.path, where)) ||
       itemsProblem(source.configMap?.items, where) ||
       itemsProblem(source.secret?.items, where) ||
       itemsProblem(source.downwardAPI?.items, where);
@@ -376,6 +399,22 @@ function probeProblem(probe: V1Probe | undefined, name: string, where: string): 
   return undefined;
 }
 
+/** postStart / preStop: exec, httpGet and sleep, run by the agent (src/agent/lifecycle.ts). */
+function hookProblem(
+  handler: V1LifecycleHandler | undefined,
+  name: string,
+  where: string,
+): string | undefined {
+  if (!handler) return undefined;
+  // The API keeps tcpSocket for compatibility only; a kubelet fails such a hook at run time.
+  if (handler.tcpSocket) return notSupported(`a tcpSocket ${name} hook ${where}`);
+  // The agent shares the control plane's network namespace: it only calls the pod's own address.
+  if (handler.httpGet?.host) return notSupported(`httpGet.host in the ${name} hook ${where}`);
+  if (!handler.exec && !handler.httpGet && !handler.sleep)
+    return notSupported(`a ${name} hook without exec, httpGet or sleep ${where}`);
+  return undefined;
+}
+
 function containerProblem(c: V1Container, kind: Kind): string | undefined {
   const where = `of ${kind} "${c.name}"`;
   const sc = c.securityContext;
@@ -393,11 +432,12 @@ function containerProblem(c: V1Container, kind: Kind): string | undefined {
     probeProblem(c.livenessProbe, 'livenessProbe', where) ||
     probeProblem(c.readinessProbe, 'readinessProbe', where);
   if (probe) return probe;
-  if (c.lifecycle?.postStart || c.lifecycle?.preStop)
-    return notSupported(`lifecycle hooks (postStart/preStop) ${where}`);
+  const hook =
+    hookProblem(c.lifecycle?.postStart, 'postStart', where) ||
+    hookProblem(c.lifecycle?.preStop, 'preStop', where);
+  if (hook) return hook;
   if (c.lifecycle?.stopSignal) return notSupported(`lifecycle.stopSignal ${where}`);
   if (c.restartPolicy) return notSupported(`restartPolicy ${c.restartPolicy} ${where} (sidecar containers)`);
-  if (c.workingDir) return notSupported(`workingDir ${where}`);
   if (c.stdin || c.tty) return notSupported(`stdin/tty ${where}`);
   if (c.volumeDevices?.length) return notSupported(`volumeDevices ${where}`);
   for (const p of c.ports ?? []) {
@@ -408,7 +448,6 @@ function containerProblem(c: V1Container, kind: Kind): string | undefined {
   }
   for (const m of c.volumeMounts ?? []) {
     const mount = `volumeMount "${m.name}" ${where}`;
-    if (m.subPath || m.subPathExpr) return notSupported(`subPath in ${mount}`);
     if (m.mountPropagation && m.mountPropagation !== 'None')
       return notSupported(`mountPropagation ${m.mountPropagation} in ${mount}`);
     if (m.recursiveReadOnly === 'Enabled') return notSupported(`recursiveReadOnly in ${mount}`);
@@ -434,16 +473,91 @@ function containerProblem(c: V1Container, kind: Kind): string | undefined {
   return undefined;
 }
 
+export const DEFAULT_TERMINATION_MESSAGE_PATH = '/dev/termination-log';
+
+/** Every item of a volume that lands in a file, with the mode it asks for. */
+function volumeItems(v: V1Volume): { path: string; mode?: number }[] {
+  const sources = [
+    v.secret,
+    v.configMap,
+    v.downwardAPI,
+    ...(v.projected?.sources ?? []).flatMap((s) => [s.secret, s.configMap, s.downwardAPI]),
+  ];
+  return sources.flatMap((s): { path: string; mode?: number }[] => s?.items ?? []);
+}
+
+/**
+ * What ACI's container groups cannot express, though a local engine can: ACI mounts whole volumes
+ * (no subPath, no single files), keeps secret volumes flat with fixed modes, has no working
+ * directory, hostname or hosts-file setting, no way to read a file of a stopped container, and
+ * assigns the group's address only once its containers' environment is fixed.
+ */
+function aciProblem(pod: V1Pod): string | undefined {
+  const spec = pod.spec ?? { containers: [] };
+  if (spec.hostname) return notSupportedOnAci('spec.hostname', "ACI names the group's host itself");
+  if (spec.subdomain) return notSupportedOnAci('spec.subdomain', 'ACI keeps its own /etc/hosts');
+  if (spec.hostAliases?.length) return notSupportedOnAci('hostAliases', 'ACI keeps its own /etc/hosts');
+  for (const v of spec.volumes ?? []) {
+    for (const item of volumeItems(v)) {
+      if (item.path.includes('/'))
+        return notSupportedOnAci(`path "${item.path}" in volume "${v.name}"`, 'its secret volumes are flat');
+    }
+    const modes = [
+      v.secret?.defaultMode,
+      v.configMap?.defaultMode,
+      v.downwardAPI?.defaultMode,
+      v.projected?.defaultMode,
+      ...volumeItems(v).map((i) => i.mode),
+    ];
+    const executable = modes.find((m) => m !== undefined && (m & 0o111) !== 0);
+    if (executable !== undefined) {
+      return notSupportedOnAci(
+        `file mode ${octal(executable)} in volume "${v.name}"`,
+        'its volume files cannot be made executable',
+      );
+    }
+  }
+  for (const [kind, c] of containersWithKind(pod)) {
+    const where = `of ${kind} "${c.name}"`;
+    if (c.workingDir) return notSupportedOnAci(`workingDir ${where}`, 'its containers have no such setting');
+    for (const m of c.volumeMounts ?? []) {
+      if (m.subPath || m.subPathExpr)
+        return notSupportedOnAci(`subPath in volumeMount "${m.name}" ${where}`, 'ACI mounts whole volumes');
+    }
+    const path = c.terminationMessagePath;
+    if (path && path !== DEFAULT_TERMINATION_MESSAGE_PATH)
+      return notSupportedOnAci(
+        `terminationMessagePath ${path} ${where}`,
+        'files of a stopped container cannot be read',
+      );
+    for (const e of c.env ?? []) {
+      const field = e.valueFrom?.fieldRef?.fieldPath;
+      if (field === 'status.podIP' || field === 'status.podIPs')
+        return notSupportedOnAci(
+          `fieldRef "${field}" in env ${e.name} ${where}`,
+          'the group gets its address after its environment is fixed',
+        );
+    }
+  }
+  return undefined;
+}
+
+const octal = (mode: number) => `0${mode.toString(8)}`;
+
 /**
  * The first thing in a pod that a Frankenetes node cannot do, as a sentence; undefined when none.
- * Checked before anything is looked up, so a pod that can never run says so at once.
+ * Checked before anything is looked up, so a pod that can never run says so at once. `backend` adds
+ * what only a local engine can do (see aciProblem).
  *
  * Accepted though not enforced (they only harden, or only matter to scheduling): readOnlyRootFilesystem,
- * runAsNonRoot without runAsUser (the image's user is not inspected here), fsGroup,
- * supplementalGroups, seLinuxOptions, emptyDir medium/sizeLimit, file modes, ephemeral-storage,
- * hostname/subdomain, imagePullPolicy, imagePullSecrets (see podReferences), activeDeadlineSeconds.
+ * runAsNonRoot without runAsUser (the image's user is not inspected here), seLinuxOptions, emptyDir
+ * medium/sizeLimit, ephemeral-storage, imagePullPolicy, imagePullSecrets (see podReferences),
+ * activeDeadlineSeconds, dnsPolicy.
  */
-export function unsupportedFeature(pod: V1Pod): string | undefined {
+export function unsupportedFeature(
+  pod: V1Pod,
+  backend: ContainerGroupBackend['kind'] = 'docker',
+): string | undefined {
   const spec = pod.spec;
   if (!spec) return notSupported('a pod without spec');
   if (spec.hostNetwork) return notSupported('hostNetwork');
@@ -452,7 +566,6 @@ export function unsupportedFeature(pod: V1Pod): string | undefined {
   if (spec.hostUsers === false) return notSupported('hostUsers: false (user namespaces)');
   if (spec.shareProcessNamespace) return notSupported('shareProcessNamespace');
   if (spec.ephemeralContainers?.length) return notSupported('ephemeral containers');
-  if (spec.hostAliases?.length) return notSupported('hostAliases');
   if (spec.dnsConfig) return notSupported('dnsConfig');
   if (spec.os?.name && spec.os.name !== 'linux') return notSupported(`os ${spec.os.name}`);
   if (spec.runtimeClassName) return notSupported(`runtimeClassName ${spec.runtimeClassName}`);
@@ -472,7 +585,7 @@ export function unsupportedFeature(pod: V1Pod): string | undefined {
     const p = containerProblem(c, kind);
     if (p) return p;
   }
-  return undefined;
+  return backend === 'aci' ? aciProblem(pod) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -549,31 +662,53 @@ function objectFiles(
   return files;
 }
 
+/** A volume's files (path → base64 content) and their modes, as the kubelet's atomic writer makes them. */
+interface VolumeFiles {
+  files: Record<string, string>;
+  modes: Record<string, number>;
+}
+
+const DEFAULT_FILE_MODE = 0o644;
+
+/** Why a volume cannot be set up: the kubelet's FailedMount wording. */
+const mountError = (volume: string, message: string) =>
+  new PodError('FailedMount', `MountVolume.SetUp failed for volume "${volume}" : ${message}`, { volume });
+
 /** Adds a ConfigMap's / Secret's keys (all, or `items` key → path) to a volume's files. */
 function projectObject(
   lookups: Lookups,
+  volume: string,
   kind: 'ConfigMap' | 'Secret',
-  name: string,
-  items: V1KeyToPath[] | undefined,
-  optional: boolean | undefined,
-  files: Record<string, string>,
+  source: { name?: string; items?: V1KeyToPath[]; optional?: boolean },
+  defaultMode: number,
+  out: VolumeFiles,
 ): void {
+  const name = source.name ?? '';
   const all = objectFiles(lookups, kind, name);
   if (!all) {
-    if (optional) return; // an optional object that does not exist: an empty volume, as on a kubelet
-    throw configError(`${kind.toLowerCase()} "${name}" not found`);
+    if (source.optional) return; // an optional object that does not exist: an empty volume, as on a kubelet
+    throw mountError(volume, `${kind.toLowerCase()} "${name}" not found`);
   }
-  if (!items?.length) {
-    for (const [key, content] of all) files[key] = content;
+  if (!source.items?.length) {
+    for (const [key, content] of all) {
+      out.files[key] = content;
+      out.modes[key] = defaultMode;
+    }
     return;
   }
-  for (const item of items) {
+  for (const item of source.items) {
     const content = all.get(item.key);
     if (content === undefined) {
-      if (optional) continue;
-      throw configError(`couldn't find key ${item.key} in ${kind} ${namespaceOf(lookups.pod)}/${name}`);
+      if (source.optional) continue;
+      throw mountError(
+        volume,
+        kind === 'ConfigMap'
+          ? `configmap references non-existent config key: ${item.key}`
+          : `references non-existent secret key: ${item.key}`,
+      );
     }
-    files[item.path] = content;
+    out.files[item.path] = content;
+    out.modes[item.path] = item.mode ?? defaultMode;
   }
 }
 
@@ -585,10 +720,10 @@ function formatMap(map: Record<string, string> | undefined): string {
 }
 
 /**
- * A downward-API field of the pod. status.podIP is '' here: the address exists only once the group
- * does (ACI assigns it at creation; locally the engine does), and environment variables and files are
- * fixed before that — recreating the group to inject it would change the address again. status.hostIP
- * is POD_HOST_IP, what the node reports as its address.
+ * A downward-API field of the pod. status.podIP is POD_IP_PLACEHOLDER: the address exists only once
+ * the group has its sandbox, after this translation; the local backend puts it in before creating
+ * containers (ACI assigns it at creation, after the environment is fixed: refused there).
+ * status.hostIP is POD_HOST_IP, what the node reports as its address.
  */
 function fieldValue(pod: V1Pod, path: string, env: PodEnvironment): string {
   const meta = pod.metadata ?? {};
@@ -612,7 +747,7 @@ function fieldValue(pod: V1Pod, path: string, env: PodEnvironment): string {
       return POD_HOST_IP;
     case 'status.podIP':
     case 'status.podIPs':
-      return '';
+      return env.backend === 'aci' ? '' : POD_IP_PLACEHOLDER;
   }
   const m = SUBSCRIPTED_FIELD.exec(path);
   if (m) {
@@ -633,62 +768,77 @@ function isFileVolume(v: V1Volume): boolean {
 function downwardFiles(
   lookups: Lookups,
   items: V1DownwardAPIVolumeFile[] | undefined,
-  files: Record<string, string>,
+  defaultMode: number,
+  out: VolumeFiles,
 ): void {
   for (const item of items ?? []) {
-    if (item.fieldRef) files[item.path] = b64(fieldValue(lookups.pod, item.fieldRef.fieldPath, lookups.env));
-    else if (item.resourceFieldRef) {
-      files[item.path] = b64(resourceFieldValue(lookups.pod, item.resourceFieldRef, undefined, lookups.env));
-    }
+    let value: string | undefined;
+    if (item.fieldRef) value = fieldValue(lookups.pod, item.fieldRef.fieldPath, lookups.env);
+    else if (item.resourceFieldRef)
+      value = resourceFieldValue(lookups.pod, item.resourceFieldRef, undefined, lookups.env);
+    if (value === undefined) continue;
+    out.files[item.path] = b64(value);
+    out.modes[item.path] = item.mode ?? defaultMode;
   }
-}
-
-/** An ACI secret volume, keys sorted so equal inputs give equal groups. */
-function fileVolume(name: string, files: Record<string, string>): Volume {
-  return { name, secret: Object.fromEntries(sortedKeys(files).map((k) => [k, files[k] ?? ''])) };
 }
 
 /**
  * A pod volume as an ACI volume: emptyDir stays emptyDir; secret, configMap (ACI has no such volume),
- * projected and downwardAPI volumes become secret volumes (file name → base64 content).
+ * projected and downwardAPI volumes become secret volumes (file name → base64 content, keys sorted so
+ * equal inputs give equal groups), with the modes their files ask for.
  */
-function toVolume(v: V1Volume, lookups: Lookups): Volume {
-  if (v.emptyDir) return { name: v.name, emptyDir: {} };
-  const files: Record<string, string> = {};
+function toVolume(v: V1Volume, lookups: Lookups): { volume: Volume; modes: Record<string, number> } {
+  if (v.emptyDir) return { volume: { name: v.name, emptyDir: {} }, modes: {} };
+  const out: VolumeFiles = { files: {}, modes: {} };
   if (v.secret) {
-    projectObject(lookups, 'Secret', v.secret.secretName ?? '', v.secret.items, v.secret.optional, files);
+    const { secretName, items, optional, defaultMode } = v.secret;
+    projectObject(
+      lookups,
+      v.name,
+      'Secret',
+      { name: secretName, items, optional },
+      defaultMode ?? DEFAULT_FILE_MODE,
+      out,
+    );
   } else if (v.configMap) {
     projectObject(
       lookups,
+      v.name,
       'ConfigMap',
-      v.configMap.name ?? '',
-      v.configMap.items,
-      v.configMap.optional,
-      files,
+      v.configMap,
+      v.configMap.defaultMode ?? DEFAULT_FILE_MODE,
+      out,
     );
   } else if (v.downwardAPI) {
-    downwardFiles(lookups, v.downwardAPI.items, files);
+    downwardFiles(lookups, v.downwardAPI.items, v.downwardAPI.defaultMode ?? DEFAULT_FILE_MODE, out);
   } else if (v.projected) {
+    const mode = v.projected.defaultMode ?? DEFAULT_FILE_MODE;
     for (const source of v.projected.sources ?? []) {
       if (source.serviceAccountToken) {
         const token = lookups.env.serviceAccountToken;
-        if (!token)
-          throw configError(`projected volume "${v.name}" needs a service account token and none was issued`);
-        files[source.serviceAccountToken.path] = b64(token);
+        if (!token) throw mountError(v.name, 'failed to fetch token: no service account token was issued');
+        out.files[source.serviceAccountToken.path] = b64(token);
+        out.modes[source.serviceAccountToken.path] = mode;
       } else if (source.configMap) {
-        const s = source.configMap;
-        projectObject(lookups, 'ConfigMap', s.name ?? '', s.items, s.optional, files);
+        projectObject(lookups, v.name, 'ConfigMap', source.configMap, mode, out);
       } else if (source.secret) {
-        const s = source.secret;
-        projectObject(lookups, 'Secret', s.name ?? '', s.items, s.optional, files);
+        projectObject(lookups, v.name, 'Secret', source.secret, mode, out);
       } else if (source.downwardAPI) {
-        downwardFiles(lookups, source.downwardAPI.items, files);
+        downwardFiles(lookups, source.downwardAPI.items, mode, out);
       }
     }
   } else {
     throw unsupported(`${volumeType(v)} volume "${v.name}"`);
   }
-  return fileVolume(v.name, files);
+  const fsGroup = lookups.pod.spec?.securityContext?.fsGroup;
+  const modes: Record<string, number> = {};
+  for (const path of sortedKeys(out.files)) {
+    // With an fsGroup the kubelet makes the files group-readable (SetVolumeOwnership's read-only mask).
+    const mode = (out.modes[path] ?? DEFAULT_FILE_MODE) | (fsGroup === undefined ? 0 : 0o440);
+    if (mode !== DEFAULT_FILE_MODE) modes[path] = mode;
+  }
+  const secret = Object.fromEntries(sortedKeys(out.files).map((k) => [k, out.files[k] ?? '']));
+  return { volume: { name: v.name, secret }, modes };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -903,24 +1053,70 @@ interface Translated<T> {
   definition: T;
   /** Set when the container keeps its image's entrypoint (args without command). */
   args?: string[];
+  /** What only a local engine can do for it (ACI refuses those, see aciProblem). */
+  local: LocalContainer;
+}
+
+/**
+ * A mount's path inside its volume: subPath, or subPathExpr with `$(VAR)` taken from the
+ * container's environment, checked as the kubelet's makeMounts does (kubelet_pods.go).
+ */
+function subPathOf(
+  m: { subPath?: string; subPathExpr?: string },
+  values: Map<string, string>,
+): string | undefined {
+  let path = m.subPath;
+  if (m.subPathExpr) {
+    const missing = new Set<string>();
+    path = expandVars(m.subPathExpr, (name) => {
+      const value = values.get(name);
+      if (!value) missing.add(name);
+      return value ?? '';
+    });
+    if (missing.size) throw configError(`missing value for ${[...missing].sort().join(', ')}`);
+  }
+  if (!path) return undefined;
+  if (path.startsWith('/')) throw configError(`error SubPath \`${path}\` must not be an absolute path`);
+  if (path.split('/').includes('..'))
+    throw configError(`unable to provision SubPath \`${path}\`: must not contain '..'`);
+  return path;
 }
 
 /** The parts init and regular containers share: image, command / args, environment, mounts, securityContext. */
 function commonParts(c: V1Container, lookups: Lookups, fileVolumes: Set<string>) {
-  if (!c.image?.trim()) throw new PodError('InvalidImageName', `container "${c.name}" has no image`);
-  const { variables, values } = containerEnv(c, lookups);
-  const expand = (list: string[] | undefined) => (list ?? []).map((s) => expandVars(s, (n) => values.get(n)));
-  const command = c.command?.length ? [...expand(c.command), ...expand(c.args)] : undefined;
-  const args = !command && c.args?.length ? expand(c.args) : undefined;
-  const base = defined({
-    name: c.name,
-    image: c.image,
-    command,
-    environmentVariables: variables,
-    volumeMounts: toMounts(c, fileVolumes),
-    securityContext: toSecurityContext(lookups.pod, c),
-  });
-  return { base, args };
+  try {
+    if (!c.image?.trim()) throw new PodError('InvalidImageName', `container "${c.name}" has no image`);
+    const { variables, values } = containerEnv(c, lookups);
+    const expand = (list: string[] | undefined) =>
+      (list ?? []).map((s) => expandVars(s, (n) => values.get(n)));
+    const command = c.command?.length ? [...expand(c.command), ...expand(c.args)] : undefined;
+    const args = !command && c.args?.length ? expand(c.args) : undefined;
+    const base = defined({
+      name: c.name,
+      image: c.image,
+      command,
+      environmentVariables: variables,
+      volumeMounts: toMounts(c, fileVolumes),
+      securityContext: toSecurityContext(lookups.pod, c),
+    });
+    const subPaths: Record<string, string> = {};
+    for (const m of c.volumeMounts ?? []) {
+      const path = subPathOf(m, values);
+      if (path) subPaths[m.mountPath] = path;
+    }
+    const local: LocalContainer = defined({
+      subPaths: Object.keys(subPaths).length ? subPaths : undefined,
+      terminationMessagePath: c.terminationMessagePath ?? DEFAULT_TERMINATION_MESSAGE_PATH,
+      workingDir: c.workingDir || undefined,
+      readOnlyRootFilesystem: c.securityContext?.readOnlyRootFilesystem || undefined,
+    });
+    return { base, args, local };
+  } catch (error) {
+    // What is wrong with a container's own configuration is reported on that container.
+    if (error instanceof PodError && error.reason !== 'UnsupportedPodSpec' && !error.where.container)
+      throw new PodError(error.reason, error.message, { container: c.name });
+    throw error;
+  }
 }
 
 function toInitContainer(
@@ -930,12 +1126,12 @@ function toInitContainer(
 ): Translated<InitContainerDefinition> {
   // ACI init containers have no resources, ports or probes: they run with the group's resources, and
   // Kubernetes allows no probes on them; their ports are informational only.
-  const { base, args } = commonParts(c, lookups, fileVolumes);
-  return { definition: base, args };
+  const { base, args, local } = commonParts(c, lookups, fileVolumes);
+  return { definition: base, args, local };
 }
 
 function toContainer(c: V1Container, lookups: Lookups, fileVolumes: Set<string>): Translated<Container> {
-  const { base, args } = commonParts(c, lookups, fileVolumes);
+  const { base, args, local } = commonParts(c, lookups, fileVolumes);
   const ports: ContainerPort[] = (c.ports ?? []).map((p) => ({
     port: p.containerPort,
     protocol: (p.protocol ?? 'TCP').toUpperCase(),
@@ -952,7 +1148,42 @@ function toContainer(c: V1Container, lookups: Lookups, fileVolumes: Set<string>)
     readinessProbe: toProbe(c, c.readinessProbe, 'readinessProbe'),
     securityContext: base.securityContext,
   });
-  return { definition, args };
+  return { definition, args, local };
+}
+
+const HOSTNAME_MAX = 63;
+
+/**
+ * The pod's hostname and the names /etc/hosts gives its address, as the kubelet's
+ * GeneratePodHostNameAndDomain: spec.hostname or the pod's name (cut to 63 characters, without a
+ * trailing '-' or '.'), `<hostname>.<subdomain>.<namespace>.svc.cluster.local` with a subdomain,
+ * which setHostnameAsFQDN makes the hostname itself.
+ */
+function podHostname(pod: V1Pod): { hostname: string; etcHosts: EtcHosts } {
+  const spec = pod.spec;
+  let short = spec?.hostname || pod.metadata?.name || '';
+  if (short.length > HOSTNAME_MAX) short = short.slice(0, HOSTNAME_MAX).replace(/[-.]+$/, '');
+  const fqdn = spec?.subdomain
+    ? `${short}.${spec.subdomain}.${namespaceOf(pod)}.svc.${CLUSTER_DOMAIN}`
+    : undefined;
+  let hostname = short;
+  if (spec?.setHostnameAsFQDN && fqdn) {
+    if (fqdn.length > HOSTNAME_MAX + 1) {
+      throw new PodError(
+        'FailedCreatePodSandBox',
+        `failed to construct FQDN from pod hostname and cluster domain, FQDN ${fqdn} is too long (64 characters is the max, ${fqdn.length} characters requested)`,
+      );
+    }
+    hostname = fqdn;
+  }
+  const aliases = (spec?.hostAliases ?? []).map((a) => ({ ip: a.ip, hostnames: [...(a.hostnames ?? [])] }));
+  return {
+    hostname,
+    etcHosts: defined({
+      names: fqdn ? [fqdn, short] : [short],
+      aliases: aliases.length ? aliases : undefined,
+    }),
+  };
 }
 
 const RESTART_POLICIES = new Set(['Always', 'OnFailure', 'Never']);
@@ -963,22 +1194,28 @@ function buildGroup(pod: V1Pod, env: PodEnvironment): PlannedGroup {
   const podName = pod.metadata?.name ?? '';
   const name = podGroupName(env.cluster, namespace, podName);
   const lookups = new Lookups(pod, env);
+  const { hostname, etcHosts } = podHostname(pod);
 
   const podVolumes = spec.volumes ?? [];
   const fileVolumes = new Set(podVolumes.filter(isFileVolume).map((v) => v.name));
-  const volumes = podVolumes.map((v) => toVolume(v, lookups));
+  const fileModes: Record<string, Record<string, number>> = {};
+  const volumes = podVolumes.map((v) => {
+    const { volume, modes } = toVolume(v, lookups);
+    if (Object.keys(modes).length) fileModes[v.name] = modes;
+    return volume;
+  });
 
   const args: Record<string, string[]> = {};
-  const initContainers = (spec.initContainers ?? []).map((c) => {
-    const t = toInitContainer(c, lookups, fileVolumes);
+  const localContainers: Record<string, LocalContainer> = {};
+  const collect = <T>(c: V1Container, t: Translated<T>): T => {
     if (t.args) args[c.name] = t.args;
+    if (Object.keys(t.local).length) localContainers[c.name] = t.local;
     return t.definition;
-  });
-  const containers = spec.containers.map((c) => {
-    const t = toContainer(c, lookups, fileVolumes);
-    if (t.args) args[c.name] = t.args;
-    return t.definition;
-  });
+  };
+  const initContainers = (spec.initContainers ?? []).map((c) =>
+    collect(c, toInitContainer(c, lookups, fileVolumes)),
+  );
+  const containers = spec.containers.map((c) => collect(c, toContainer(c, lookups, fileVolumes)));
 
   // The group's address: every distinct (port, protocol) of its containers. Locally each is published
   // on 127.0.0.1 — at the pod's hostPort when it asks for one, else at any free port (0).
@@ -997,9 +1234,16 @@ function buildGroup(pod: V1Pod, env: PodEnvironment): PlannedGroup {
   const restartPolicy = spec.restartPolicy ?? 'Always';
   if (!RESTART_POLICIES.has(restartPolicy)) throw unsupported(`restartPolicy ${restartPolicy}`);
 
+  const psc = spec.securityContext;
   const local = defined({
     hostPorts: ports.length ? hostPorts : undefined,
     args: Object.keys(args).length ? args : undefined,
+    hostname,
+    etcHosts,
+    containers: Object.keys(localContainers).length ? localContainers : undefined,
+    fileModes: Object.keys(fileModes).length ? fileModes : undefined,
+    fsGroup: psc?.fsGroup ?? undefined,
+    supplementalGroups: psc?.supplementalGroups?.length ? [...psc.supplementalGroups] : undefined,
   });
   return defined({
     name,
@@ -1018,25 +1262,25 @@ function buildGroup(pod: V1Pod, env: PodEnvironment): PlannedGroup {
     initContainers: initContainers.length ? initContainers : undefined,
     containers,
     volumes: volumes.length ? volumes : undefined,
-    local: Object.keys(local).length ? local : undefined,
+    local,
   });
 }
 
 /**
- * One container group for a pod bound to this node, or why the node cannot run it: 'UnsupportedPodSpec'
- * (permanent: see `unsupportedFeature`), 'CreateContainerConfigError' (a ConfigMap, Secret, key or
- * token is missing: may resolve once it exists) or 'InvalidImageName'. Messages name the pod.
+ * One container group for a pod bound to this node, or why the node cannot run it (yet): see
+ * `Translation`. UnsupportedPodSpec messages name the pod; the others are the kubelet's wording for
+ * the container or volume they name.
  */
 export function podToContainerGroup(pod: V1Pod, env: PodEnvironment): Translation {
-  const id = podId(pod);
   try {
-    const problem = unsupportedFeature(pod);
-    if (problem) return { ok: false, reason: 'UnsupportedPodSpec', message: `pod ${id}: ${problem}` };
+    const problem = unsupportedFeature(pod, env.backend);
+    if (problem) return { ok: false, reason: 'UnsupportedPodSpec', message: `pod ${podId(pod)}: ${problem}` };
     return { ok: true, group: buildGroup(pod, env) };
   } catch (error) {
-    if (error instanceof PodError)
-      return { ok: false, reason: error.reason, message: `pod ${id}: ${error.message}` };
-    throw error;
+    if (!(error instanceof PodError)) throw error;
+    const message =
+      error.reason === 'UnsupportedPodSpec' ? `pod ${podId(pod)}: ${error.message}` : error.message;
+    return defined({ ok: false as const, reason: error.reason, message, ...error.where });
   }
 }
 
@@ -1277,6 +1521,91 @@ function qosClass(pod: V1Pod): string {
 
 const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady']);
 
+/** What the node knows about a pod's containers besides what its group reports. */
+export interface NodeObservations {
+  /** Containers whose postStart hook still runs: they wait in ContainerCreating, as a kubelet reports them. */
+  postStartRunning?: string[];
+  /** Termination messages of containers whose current run ended (see `terminationMessage`). */
+  terminationMessages?: Record<string, string>;
+  /** Why containers that did not start wait: CreateContainerConfigError, ErrImagePull… */
+  waiting?: Record<string, { reason: string; message?: string }>;
+}
+
+/** Per container, the end of its termination message file the kubelet reads (MaxContainerTerminationMessageLength). */
+export const TERMINATION_MESSAGE_MAX_BYTES = 4096;
+/** FallbackToLogsOnError takes the last 80 lines of the log, at most 2048 bytes of them. */
+export const TERMINATION_LOG_LINES = 80;
+const TERMINATION_LOG_BYTES = 2048;
+/** All termination messages of a pod together (MaxPodTerminationMessageLogLength), shared equally. */
+const POD_TERMINATION_MESSAGES_BYTES = 12 * 1024;
+
+const lastBytes = (text: string, max: number) => {
+  const bytes = Buffer.from(text, 'utf8');
+  return bytes.length <= max ? text : bytes.subarray(bytes.length - max).toString('utf8');
+};
+const firstBytes = (text: string, max: number) => {
+  const bytes = Buffer.from(text, 'utf8');
+  return bytes.length <= max ? text : bytes.subarray(0, max).toString('utf8');
+};
+
+/** Whether a terminated container's message comes from its log: FallbackToLogsOnError, an empty file and a failure. */
+export function terminationMessageNeedsLogs(
+  file: string | undefined,
+  policy: string | undefined,
+  exitCode: number,
+): boolean {
+  return policy === 'FallbackToLogsOnError' && exitCode !== 0 && !file;
+}
+
+/**
+ * A terminated container's message as the kubelet makes it (kuberuntime getTerminationMessage): the
+ * end of its terminationMessagePath file; when `terminationMessageNeedsLogs`, the end of its log.
+ */
+export function terminationMessage(
+  file: string | undefined,
+  policy: string | undefined,
+  exitCode: number,
+  logs?: string,
+): string {
+  if (terminationMessageNeedsLogs(file, policy, exitCode)) {
+    const lines = (logs ?? '').split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    const tail = lines.slice(-TERMINATION_LOG_LINES).join('\n') + (lines.length ? '\n' : '');
+    return lastBytes(tail, TERMINATION_LOG_BYTES);
+  }
+  return lastBytes(file ?? '', TERMINATION_MESSAGE_MAX_BYTES);
+}
+
+/** Applies what the node knows (postStart hooks running, messages, reasons to wait) to a container's status. */
+function observedByNode(
+  o: ObservedContainer,
+  node: NodeObservations,
+  maxMessageBytes: number,
+): ObservedContainer {
+  const name = o.status.name;
+  if (o.observed === 'running' && node.postStartRunning?.includes(name)) {
+    const state = { waiting: { reason: 'ContainerCreating' } };
+    return {
+      ...o,
+      observed: 'waiting',
+      startedAt: undefined,
+      status: { ...o.status, state, ready: false, started: false },
+    };
+  }
+  const waiting = node.waiting?.[name];
+  if (waiting && o.observed !== 'running' && o.observed !== 'terminated' && !o.status.lastState?.terminated) {
+    return { ...o, status: { ...o.status, state: { waiting: defined({ ...waiting }) } } };
+  }
+  const terminated = o.status.state?.terminated;
+  const message = node.terminationMessages?.[name];
+  if (o.observed === 'terminated' && terminated && message) {
+    const full = terminated.message ? `${terminated.message}: ${message}` : message;
+    const state = { terminated: { ...terminated, message: firstBytes(full, maxMessageBytes) } };
+    return { ...o, status: { ...o.status, state } };
+  }
+  return o;
+}
+
 /**
  * A pod's status from its container group (undefined: not created yet), as the kubelet would
  * report it. Conditions keep their previous lastTransitionTime while their status is unchanged; a
@@ -1285,7 +1614,12 @@ const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 
  * Before the group exists, containers wait with reason ContainerCreating (PodInitializing for pods
  * with init containers), and Initialized is True for pods without init containers — both as a kubelet.
  */
-export function podStatusFromGroup(pod: V1Pod, group: ContainerGroup | undefined, now: Date): V1PodStatus {
+export function podStatusFromGroup(
+  pod: V1Pod,
+  group: ContainerGroup | undefined,
+  now: Date,
+  node: NodeObservations = {},
+): V1PodStatus {
   const spec = pod.spec ?? { containers: [] };
   const previous = pod.status;
   const generation = pod.metadata?.generation;
@@ -1297,17 +1631,28 @@ export function podStatusFromGroup(pod: V1Pod, group: ContainerGroup | undefined
     views.set(c.name, c.instanceView);
   const idOf = (name: string) => (group ? `frankenetes://${group.name ?? ''}/${name}` : undefined);
 
+  const maxMessageBytes = Math.floor(
+    POD_TERMINATION_MESSAGES_BYTES / Math.max(1, initSpecs.length + spec.containers.length),
+  );
   const inits = initSpecs.map((c) =>
-    group && !views.has(c.name)
-      ? unknownContainer(c, 'PodInitializing', true)
-      : observeContainer(c, views.get(c.name), idOf(c.name), 'PodInitializing', true),
+    observedByNode(
+      group && !views.has(c.name)
+        ? unknownContainer(c, 'PodInitializing', true)
+        : observeContainer(c, views.get(c.name), idOf(c.name), 'PodInitializing', true),
+      node,
+      maxMessageBytes,
+    ),
   );
   const initDone = inits.every((c) => c.observed === 'terminated' && c.exitCode === 0);
   const waitingReason = hasInit && !initDone ? 'PodInitializing' : 'ContainerCreating';
   const containers = spec.containers.map((c) =>
-    group && !views.has(c.name)
-      ? unknownContainer(c, waitingReason, false)
-      : observeContainer(c, views.get(c.name), idOf(c.name), waitingReason, false),
+    observedByNode(
+      group && !views.has(c.name)
+        ? unknownContainer(c, waitingReason, false)
+        : observeContainer(c, views.get(c.name), idOf(c.name), waitingReason, false),
+      node,
+      maxMessageBytes,
+    ),
   );
 
   const restartPolicy = spec.restartPolicy ?? 'Always';

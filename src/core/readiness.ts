@@ -7,6 +7,8 @@ export interface ReadyOptions {
   intervalMs?: number;
   /** Called while waiting with what is still missing, at most once per change. */
   progress?: (message: string) => void;
+  /** Checked between polls: a reason here ends the wait at once, with that reason. */
+  fatal?: () => Promise<string | undefined>;
   /**
    * Status older than this does not count (resume: the snapshot's time). A restored cluster
    * starts with the node and pod status saved in its snapshot; only what the agent reported
@@ -23,6 +25,8 @@ function isAfter(time: Date | string | undefined, since: Date | undefined): bool
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The fatal check asks the backend (an ARM read on ACI): not on every poll. */
+const FATAL_CHECK_MS = 2000;
 
 /**
  * The namespaces the API server creates itself. Each gets its `default` ServiceAccount from the
@@ -131,6 +135,7 @@ export async function waitForCluster(kubeconfig: string, options: ReadyOptions):
   const timeoutMs = options.timeoutMs ?? 180_000;
   const deadline = Date.now() + timeoutMs;
   let accountsMade = false;
+  let fatalCheckedAt = 0;
   let last: string | undefined = 'not checked';
   while (Date.now() < deadline) {
     let problem = await apiProblem(kc);
@@ -146,6 +151,11 @@ export async function waitForCluster(kubeconfig: string, options: ReadyOptions):
       problem = found.find(Boolean) ?? (await admissionProblem(kc));
     }
     if (!problem) return;
+    if (options.fatal && Date.now() - fatalCheckedAt >= FATAL_CHECK_MS) {
+      fatalCheckedAt = Date.now();
+      const fatal = await options.fatal();
+      if (fatal) throw new Error(`cluster cannot become ready: ${fatal}`);
+    }
     if (problem !== last) options.progress?.(problem);
     last = problem;
     await sleep(options.intervalMs ?? 100);

@@ -19,6 +19,64 @@ export class SpecError extends Error {
 export const MAX_NAME_LENGTH = 40;
 const NAME = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
 const VERSION = /^v?(\d+)\.(\d+)(?:\.(\d+))?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Azure resource group names: 1-90 of letters, digits, "_", "-", ".", "(", ")", not ending in ".". */
+const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/;
+const USER_ASSIGNED_IDENTITY =
+  /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/i;
+/** An image reference: [registry/]repository[:tag][@digest], no spaces or schemes. */
+const IMAGE = /^[a-z0-9][a-z0-9._\-/]*(:[\w][\w.-]{0,127})?(@sha256:[0-9a-f]{64})?$/;
+const REGISTRY_HOST = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/;
+
+/** The engines a cluster can run on: a local Docker-compatible engine, or Azure Container Instances. */
+export const BACKENDS = ['docker', 'aci'] as const;
+export type BackendKind = (typeof BACKENDS)[number];
+
+const required = (what: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'is required' : `must be ${what}`;
+
+const resourceGroup = z.string({ error: required('a resource group name') }).regex(RESOURCE_GROUP, {
+  error:
+    'must be an Azure resource group name: 1-90 letters, digits, "_", "-", ".", "(", ")", not ending in "."',
+});
+
+/** Where an ACI cluster lives. Credentials are never part of it: hosts sign in (see credentials.ts). */
+const azureTarget = z
+  .object({
+    subscriptionId: z
+      .string({ error: required('a subscription id (a GUID)') })
+      .regex(UUID, { error: 'must be a subscription id (a GUID)' }),
+    /** The control-plane group's resource group (it must exist). */
+    resourceGroup,
+    /** Where the agent creates pod groups (default: resourceGroup), as the original Frankenetes did. */
+    podResourceGroup: resourceGroup.optional(),
+    /**
+     * A user-assigned managed identity (resource id) for the control-plane group, holding
+     * Contributor on the pod resource group; without it the group gets a system-assigned one.
+     */
+    identity: z
+      .string({ error: 'must be the resource id of a user-assigned managed identity' })
+      .regex(USER_ASSIGNED_IDENTITY, {
+        error:
+          'must be the resource id of a user-assigned managed identity (/subscriptions/…/resourceGroups/…/providers/Microsoft.ManagedIdentity/userAssignedIdentities/…)',
+      })
+      .optional(),
+  })
+  .strict();
+
+/** A private registry the control-plane group pulls from, signed in with a managed identity: no secret in the spec. */
+const registryCredential = z
+  .object({
+    server: z
+      .string({ error: 'must be a registry host name' })
+      .regex(REGISTRY_HOST, { error: 'must be a registry host name such as myregistry.azurecr.io' }),
+    identity: z
+      .string({ error: 'must be the resource id of a user-assigned managed identity' })
+      .regex(USER_ASSIGNED_IDENTITY, {
+        error: 'must be the resource id of a user-assigned managed identity with AcrPull on the registry',
+      }),
+  })
+  .strict();
 
 const resources = z
   .object({
@@ -66,12 +124,26 @@ const specSchema = z
           ? SUPPORTED_KUBERNETES[minor as keyof typeof SUPPORTED_KUBERNETES]
           : `${minor}.${m[3]}`;
       }),
+    backend: z.enum(BACKENDS, { error: `must be one of ${BACKENDS.join(', ')}` }).default('docker'),
+    /** "local" for the docker backend; an Azure region (e.g. "westeurope") for aci. */
     location: z
       .string({ error: 'must be a string' })
       .regex(/^[a-z][a-z0-9]{1,30}$/, {
         error: 'must be "local" or an Azure region name such as "westeurope"',
       })
       .default('local'),
+    /** Subscription and resource groups of an ACI cluster; required for the aci backend. */
+    azure: azureTarget.optional(),
+    /** The agent's image (default: see agentImage); ACI pulls it, so it must be published there. */
+    agentImage: z
+      .string({ error: 'must be an image reference' })
+      .max(255, { error: 'must be at most 255 characters' })
+      .regex(IMAGE, { error: 'must be an image reference such as ghcr.io/frankenetes/agent:0.1.0' })
+      .optional(),
+    imageRegistryCredentials: z
+      .array(registryCredential, { error: 'must be a list of {server, identity}' })
+      .max(8, { error: 'must list at most 8 registries' })
+      .optional(),
     /** Host port the API server is published on locally; 0 lets the engine pick a free one. */
     apiServerPort: z
       .number({ error: 'must be a port number' })
@@ -119,7 +191,24 @@ const specSchema = z
       .max(24 * 30, { error: 'must be at most 720 hours (30 days)' })
       .default(24),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (s.backend === 'aci') {
+      if (!s.azure)
+        issue(
+          'azure',
+          'is required for the aci backend: {subscriptionId, resourceGroup[, podResourceGroup]}',
+        );
+      if (s.location === 'local')
+        issue('location', 'must be an Azure region such as "westeurope" for the aci backend');
+    } else {
+      if (s.location !== 'local')
+        issue('location', `must be "local" for the docker backend (Azure regions need backend "aci")`);
+      if (s.azure) issue('azure', 'applies only to the aci backend');
+      if (s.imageRegistryCredentials) issue('imageRegistryCredentials', 'apply only to the aci backend');
+    }
+  });
 
 /** What the user asks for; every field but the name has a default. */
 export type ClusterSpecInput = z.input<typeof specSchema>;

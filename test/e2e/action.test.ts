@@ -183,6 +183,34 @@ describe('bad inputs: one ::error:: line, a failed step, nothing created', () =>
   });
 });
 
+describe('bad inputs on aci', () => {
+  const aci = {
+    backend: 'aci',
+    name: 'e2e-action-bad',
+    'azure-client-id': '00000000-0000-0000-0000-000000000001',
+    'azure-tenant-id': '00000000-0000-0000-0000-000000000002',
+    'azure-subscription-id': '00000000-0000-0000-0000-000000000003',
+    'resource-group': 'rg',
+    location: 'westeurope',
+    state: 'https://account.blob.core.windows.net/state',
+  };
+
+  it('no OIDC permission: one line that says so, and nothing saved for post', () => {
+    const job = newJob(aci);
+    const main = step(job, 'main');
+    expect(main.code).not.toBe(0);
+    expect(errorLines(main)).toEqual([
+      expect.stringMatching(
+        /^::error::no GitHub OIDC token for Azure: give the job `permissions: id-token: write`/,
+      ),
+    ]);
+    expect(readFileSync(job.files.state, 'utf8')).toBe('');
+    const post = step(job, 'post');
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain('nothing to clean up');
+  });
+});
+
 describe('secrets', () => {
   it('no certificate, key or kubeconfig *-data value appears in clear, and each was masked first', () => {
     // The first job's kubeconfig holds the admin credential and the cluster CA.

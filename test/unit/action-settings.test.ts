@@ -82,7 +82,7 @@ describe('readSettings', () => {
         backend: 'aci',
         'azure-client-id': 'c',
         'azure-tenant-id': 't',
-        'azure-subscription-id': 's',
+        'azure-subscription-id': '00000000-0000-0000-0000-000000000003',
         'resource-group': 'rg',
         location: 'westeurope',
         state: 'https://acct.blob.core.windows.net/state',
@@ -93,7 +93,17 @@ describe('readSettings', () => {
     );
     expect(s.backend).toBe('aci');
     expect(s.spec.location).toBe('westeurope');
-    expect(s.azure).toEqual({ clientId: 'c', tenantId: 't', subscriptionId: 's', resourceGroup: 'rg' });
+    expect(s.azure).toEqual({
+      clientId: 'c',
+      tenantId: 't',
+      subscriptionId: '00000000-0000-0000-0000-000000000003',
+      resourceGroup: 'rg',
+    });
+    expect(s.spec.backend).toBe('aci');
+    expect(s.spec.azure).toEqual({
+      subscriptionId: '00000000-0000-0000-0000-000000000003',
+      resourceGroup: 'rg',
+    });
     expect(s.keep).toBe(true);
     expect(s.ttlHours).toBe(72);
   });

@@ -71,6 +71,15 @@ describe('chooseCredential', () => {
     ).toEqual({ kind: 'managed-identity' });
   });
 
+  it('takes a user-assigned identity by resource id, as up names it in the control-plane group', () => {
+    const id =
+      '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/agent';
+    expect(chooseCredential({}, { FRANKENETES_MANAGED_IDENTITY: id })).toEqual({
+      kind: 'managed-identity',
+      resourceId: id,
+    });
+  });
+
   it('falls back to DefaultAzureCredential, with the tenant when one is known', () => {
     expect(chooseCredential({}, {})).toEqual({
       kind: 'default',

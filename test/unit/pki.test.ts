@@ -300,7 +300,12 @@ describe('names in certificates', () => {
   });
 
   it('apiServerNames uses the ACI FQDN for Azure clusters', () => {
-    const azure = parseClusterSpec({ name: 'pkitest', location: 'westeurope' });
+    const azure = parseClusterSpec({
+      name: 'pkitest',
+      backend: 'aci',
+      location: 'westeurope',
+      azure: { subscriptionId: '00000000-0000-4000-8000-000000000001', resourceGroup: 'rg' },
+    });
     const names = apiServerNames(azure);
     expect(names.dns).toContain('pkitest.westeurope.azurecontainer.io');
     expect(names.dns).not.toContain(clusterDnsName(spec));

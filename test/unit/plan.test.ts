@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import {
   AGENT_IMAGE,
   API_SERVER_PORT,
+  PUBLISHED_AGENT_IMAGE,
   SERVICE_CIDR,
   TAG,
   clusterDnsName,
@@ -17,10 +18,18 @@ import {
   type PlannedGroup,
 } from '../../src/core/plan.js';
 import { ETCD_VERSION, parseClusterSpec, type ClusterSpec, type Component } from '../../src/core/spec.js';
+import { apiServerNames } from '../../src/core/pki.js';
 import { fakePki } from './fake-pki.js';
 
 const pki = fakePki();
 const spec = parseClusterSpec({ name: 'demo' });
+const AZURE = { subscriptionId: '00000000-0000-4000-8000-000000000001', resourceGroup: 'frankenetes-rg' };
+const IDENTITY =
+  '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/agent';
+const aciSpec = (extra: object = {}) =>
+  parseClusterSpec({ name: 'demo', backend: 'aci', location: 'westeurope', azure: AZURE, ...extra });
+const envOf = (c: Container) =>
+  Object.fromEntries((c.environmentVariables ?? []).map((e) => [e.name, e.value]));
 
 /** Container name → the spec component whose resources it gets. */
 const COMPONENT_OF: Record<string, Component> = {
@@ -132,7 +141,7 @@ describe('planCluster', () => {
   });
 
   it('uses the spec location, and its public DNS name is the cluster DNS name in Azure', () => {
-    const azure = parseClusterSpec({ name: 'demo', location: 'westeurope' });
+    const azure = parseClusterSpec({ name: 'demo', backend: 'aci', location: 'westeurope', azure: AZURE });
     const group = controlPlane(azure);
     expect(group.location).toBe('westeurope');
     expect(group.ipAddress?.type).toBe('Public');
@@ -638,5 +647,93 @@ describe('etcdSnapshotSaveCommand', () => {
     expect(etcdSnapshotSaveCommand().at(-1)).toBe(PAUSE_SNAPSHOT_PATH);
     expect(v.emptyDir).toBeDefined();
     expect(mount.readOnly).toBe(false);
+  });
+});
+
+describe('the control plane on ACI', () => {
+  const group = controlPlane(aciSpec());
+  const agent = container(group, 'frankenetes-agent');
+
+  it('matches the snapshot', () => {
+    expect(planCluster(aciSpec({ azure: { ...AZURE, podResourceGroup: 'pods' } }), pki)).toMatchSnapshot();
+  });
+
+  it('serves the API on a public IP with the cluster name as DNS label; its FQDN is in the serving certificate', () => {
+    expect(group.location).toBe('westeurope');
+    expect(group.ipAddress).toEqual({
+      type: 'Public',
+      dnsNameLabel: 'demo',
+      ports: [{ port: API_SERVER_PORT, protocol: 'TCP' }],
+    });
+    const fqdn = `${group.ipAddress?.dnsNameLabel}.${group.location}.azurecontainer.io`;
+    expect(clusterDnsName(aciSpec())).toBe(fqdn);
+    expect(apiServerNames(aciSpec()).dns).toContain(fqdn);
+    // Pods reach the API server by that name, so the agent tells them.
+    expect(envOf(agent).FRANKENETES_API_SERVER_HOST).toBe(fqdn);
+  });
+
+  it('has no local-engine parts: no host ports, engine socket, standby pool or pod-files volume', () => {
+    expect(group.local).toBeUndefined();
+    expect(envOf(agent).FRANKENETES_STANDBY_POOL).toBeUndefined();
+    expect((group.volumes ?? []).map((v) => v.name)).not.toContain('pod-files');
+    expect((agent.volumeMounts ?? []).map((m) => m.name)).toEqual(['agent']);
+  });
+
+  it('gets a system-assigned identity by default, which the agent signs in with', () => {
+    expect(group.identity).toEqual({ type: 'SystemAssigned' });
+    expect(envOf(agent)).toMatchObject({
+      FRANKENETES_BACKEND: 'aci',
+      FRANKENETES_AZURE_SUBSCRIPTION_ID: AZURE.subscriptionId,
+      FRANKENETES_AZURE_RESOURCE_GROUP: AZURE.resourceGroup,
+      FRANKENETES_AZURE_POD_RESOURCE_GROUP: AZURE.resourceGroup,
+      FRANKENETES_LOCATION: 'westeurope',
+      FRANKENETES_MANAGED_IDENTITY: 'system',
+    });
+    // The ARM endpoint is Azure's unless the group's environment says otherwise (the emulator's).
+    expect(envOf(agent).FRANKENETES_ARM_ENDPOINT).toBeUndefined();
+  });
+
+  it("gets the user-assigned identity the spec names, and registries' identities besides", () => {
+    const registry = IDENTITY.replace(/agent$/, 'pull');
+    const g = controlPlane(
+      aciSpec({
+        azure: { ...AZURE, identity: IDENTITY, podResourceGroup: 'pods' },
+        imageRegistryCredentials: [{ server: 'r.azurecr.io', identity: registry }],
+        agentImage: 'r.azurecr.io/agent:1',
+      }),
+    );
+    expect(g.identity).toEqual({
+      type: 'UserAssigned',
+      userAssignedIdentities: { [IDENTITY]: {}, [registry]: {} },
+    });
+    expect(g.imageRegistryCredentials).toEqual([{ server: 'r.azurecr.io', identity: registry }]);
+    const a = container(g, 'frankenetes-agent');
+    expect(a.image).toBe('r.azurecr.io/agent:1');
+    expect(envOf(a).FRANKENETES_MANAGED_IDENTITY).toBe(IDENTITY);
+    expect(envOf(a).FRANKENETES_AZURE_POD_RESOURCE_GROUP).toBe('pods');
+    const both = controlPlane(
+      aciSpec({ imageRegistryCredentials: [{ server: 'r.azurecr.io', identity: registry }] }),
+    );
+    expect(both.identity).toEqual({
+      type: 'SystemAssigned, UserAssigned',
+      userAssignedIdentities: { [registry]: {} },
+    });
+  });
+
+  it('pulls the published agent image by default; the local engine runs the local build', () => {
+    expect(agent.image).toBe(PUBLISHED_AGENT_IMAGE);
+    expect(PUBLISHED_AGENT_IMAGE).toMatch(/^ghcr\.io\/frankenetes\/agent:\d+\.\d+\.\d+$/);
+    expect(container(controlPlane(), 'frankenetes-agent').image).toBe(AGENT_IMAGE);
+    expect(PUBLISHED_AGENT_IMAGE.split(':')[1]).toBe(AGENT_IMAGE.split(':')[1]);
+  });
+
+  it('plans the same containers and volumes as locally, apart from the local-engine parts', () => {
+    const local = controlPlane();
+    expect(group.containers.map((c) => c.name)).toEqual(local.containers.map((c) => c.name));
+    for (const name of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'])
+      expect(container(group, name).command).toEqual(container(local, name).command);
+    expect((group.volumes ?? []).map((v) => v.name)).toEqual(
+      (local.volumes ?? []).map((v) => v.name).filter((n) => n !== 'pod-files'),
+    );
   });
 });

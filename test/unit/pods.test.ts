@@ -4,7 +4,7 @@ import type {
   ContainerState,
   InitContainerDefinition,
 } from '@azure/arm-containerinstance';
-import type { V1Container, V1Pod, V1PodCondition } from '@kubernetes/client-node';
+import type { V1Container, V1Pod, V1PodCondition, V1Volume } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { TAG } from '../../src/core/names.js';
 import type { PlannedGroup } from '../../src/core/plan.js';
@@ -17,9 +17,12 @@ import {
   podReferences,
   podStatusFromGroup,
   podToContainerGroup,
+  terminationMessage,
+  terminationMessageNeedsLogs,
   type PodEnvironment,
   type Translation,
 } from '../../src/core/pods.js';
+import { POD_IP_PLACEHOLDER, etcHostsFile, withPodIP } from '../../src/core/local-pod.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 const clone = <T>(value: T): T => structuredClone(value);
@@ -45,6 +48,8 @@ function environment(): PodEnvironment {
     serviceAccountToken: 'eyJhbGciOiJSUzI1NiJ9.token',
     caCert: 'CLUSTER-CA-PEM',
     defaults: { cpu: 0.5, memoryInGB: 0.5 },
+    allocatable: { cpu: 16, memory: 64 * 2 ** 30 },
+    backend: 'docker',
   };
 }
 
@@ -232,9 +237,9 @@ function translate(pod: V1Pod, env: PodEnvironment = environment()): PlannedGrou
   return result.group;
 }
 
-function failure(result: Translation): { reason: string; message: string } {
+function failure(result: Translation): Extract<Translation, { ok: false }> {
   if (result.ok) throw new Error('expected the translation to fail');
-  return { reason: result.reason, message: result.message };
+  return result;
 }
 
 function container(group: PlannedGroup, name: string): Container {
@@ -343,7 +348,8 @@ describe('podToContainerGroup: a realistic pod', () => {
     expect(env.NODE_NAME?.value).toBe('pr-42-node');
     expect(env.SERVICE_ACCOUNT?.value).toBe('web');
     expect(env.HOST_IP?.value).toBe('127.0.0.1');
-    expect(env.POD_IP?.value).toBe('');
+    // Filled in by the local backend once the sandbox has its address.
+    expect(env.POD_IP?.value).toBe(POD_IP_PLACEHOLDER);
     expect(env.LOG_LEVEL?.value).toBe('debug');
     expect(env.CFG_MODE?.value).toBe('fast');
     expect(env.DB_PASSWORD).toEqual({ value: undefined, secureValue: 's3cret' });
@@ -524,7 +530,7 @@ describe('podToContainerGroup: details', () => {
   it('gives a pod without ports no address and no published ports', () => {
     const group = translate(simplePod());
     expect(group.ipAddress).toBeUndefined();
-    expect(group.local).toBeUndefined();
+    expect(group.local?.hostPorts).toBeUndefined();
   });
 
   it('publishes a hostPort at that port on 127.0.0.1', () => {
@@ -609,7 +615,7 @@ describe('podToContainerGroup: details', () => {
   it('refuses a container without image', () => {
     const { reason, message } = failure(podToContainerGroup(simplePod({ image: '' }), environment()));
     expect(reason).toBe('InvalidImageName');
-    expect(message).toBe('pod default/nginx: container "nginx" has no image');
+    expect(message).toBe('container "nginx" has no image');
   });
 
   it('refuses runAsUser 0 with runAsNonRoot', () => {
@@ -663,16 +669,6 @@ describe('podToContainerGroup: unsupported features', () => {
       'ephemeral containers is not supported',
     ],
     [
-      'subPath',
-      (p) => (p.spec!.containers[0]!.volumeMounts![0]!.subPath = 'app.yaml'),
-      'subPath in volumeMount "config" of container "app" is not supported',
-    ],
-    [
-      'subPath in an init container',
-      (p) => (p.spec!.initContainers![0]!.volumeMounts![0]!.subPathExpr = '$(POD_NAME)'),
-      'subPath in volumeMount "config" of init container "migrate"',
-    ],
-    [
       'tcpSocket probe',
       (p) => (p.spec!.containers[0]!.livenessProbe = { tcpSocket: { port: 8080 } }),
       'tcpSocket livenessProbe of container "app" is not supported',
@@ -688,11 +684,6 @@ describe('podToContainerGroup: unsupported features', () => {
       'startupProbe of container "app" is not supported',
     ],
     [
-      'nested item path',
-      (p) => (p.spec!.volumes![0]!.configMap!.items![0]!.path = 'conf/app.yaml'),
-      'configMap volume "config": path "conf/app.yaml" has a directory part',
-    ],
-    [
       'service-account token for another audience',
       (p) => (p.spec!.volumes![3]!.projected!.sources![0]!.serviceAccountToken!.audience = 'vault'),
       'a serviceAccountToken for audience "vault" is not supported',
@@ -706,14 +697,20 @@ describe('podToContainerGroup: unsupported features', () => {
       'clusterTrustBundle source of projected volume "kube-api-access-x7k2p" is not supported',
     ],
     [
-      'lifecycle hooks',
-      (p) => (p.spec!.containers[0]!.lifecycle = { preStop: { exec: { command: ['sleep', '5'] } } }),
-      'lifecycle hooks',
+      'tcpSocket lifecycle hook',
+      (p) => (p.spec!.containers[0]!.lifecycle = { preStop: { tcpSocket: { port: 8080 } } }),
+      'a tcpSocket preStop hook of container "app" is not supported',
     ],
     [
-      'workingDir',
-      (p) => (p.spec!.containers[0]!.workingDir = '/srv'),
-      'workingDir of container "app" is not supported',
+      'httpGet.host in a hook',
+      (p) =>
+        (p.spec!.containers[0]!.lifecycle = { postStart: { httpGet: { host: '127.0.0.1', port: 2381 } } }),
+      'httpGet.host in the postStart hook of container "app" is not supported',
+    ],
+    [
+      'stop signal',
+      (p) => (p.spec!.containers[0]!.lifecycle = { stopSignal: 'SIGUSR1' }),
+      'lifecycle.stopSignal of container "app" is not supported',
     ],
     ['stdin', (p) => (p.spec!.containers[0]!.stdin = true), 'stdin/tty of container "app" is not supported'],
     [
@@ -751,18 +748,13 @@ describe('podToContainerGroup: unsupported features', () => {
       'fieldRef "spec.schedulerName" in env X of container "app" is not supported',
     ],
     [
-      'ephemeral-storage resourceFieldRef',
+      'hugepages resourceFieldRef',
       (p) =>
         p.spec!.containers[0]!.env!.push({
-          name: 'DISK',
-          valueFrom: { resourceFieldRef: { resource: 'limits.ephemeral-storage' } },
+          name: 'PAGES',
+          valueFrom: { resourceFieldRef: { resource: 'limits.hugepages-2Mi' } },
         }),
-      'resourceFieldRef "limits.ephemeral-storage" in env DISK of container "app" is not supported',
-    ],
-    [
-      'hostAliases',
-      (p) => (p.spec!.hostAliases = [{ ip: '10.0.0.1', hostnames: ['db'] }]),
-      'hostAliases is not supported',
+      'resourceFieldRef "limits.hugepages-2Mi" in env PAGES of container "app" is not supported',
     ],
     ['Windows pods', (p) => (p.spec!.os = { name: 'windows' }), 'os windows is not supported'],
   ];
@@ -787,71 +779,104 @@ describe('podToContainerGroup: unsupported features', () => {
 
 describe('podToContainerGroup: missing objects', () => {
   const withEnv = (env: V1Container['env']) => simplePod({ env });
+  const withVolume = (volume: V1Volume[]) => ({
+    ...simplePod(),
+    spec: { ...simplePod().spec!, volumes: volume },
+  });
 
-  it.each<[string, V1Pod, (env: PodEnvironment) => void, string]>([
+  // The kubelet's wording: the container's waiting message, or the FailedMount event.
+  it.each<[string, V1Pod, (env: PodEnvironment) => void, Partial<Extract<Translation, { ok: false }>>]>([
     [
       'configMapKeyRef to a missing ConfigMap',
       withEnv([{ name: 'A', valueFrom: { configMapKeyRef: { name: 'nope', key: 'a' } } }]),
       () => undefined,
-      'pod default/nginx: configmap "nope" not found',
+      { reason: 'CreateContainerConfigError', container: 'nginx', message: 'configmap "nope" not found' },
     ],
     [
       'configMapKeyRef to a missing key',
       withEnv([{ name: 'A', valueFrom: { configMapKeyRef: { name: 'app-config', key: 'nope' } } }]),
       () => undefined,
-      "pod default/nginx: couldn't find key nope in ConfigMap default/app-config",
+      {
+        reason: 'CreateContainerConfigError',
+        container: 'nginx',
+        message: "couldn't find key nope in ConfigMap default/app-config",
+      },
     ],
     [
       'secretKeyRef to a missing Secret',
       withEnv([{ name: 'A', valueFrom: { secretKeyRef: { name: 'vault', key: 'token' } } }]),
       () => undefined,
-      'pod default/nginx: secret "vault" not found',
+      { reason: 'CreateContainerConfigError', container: 'nginx', message: 'secret "vault" not found' },
     ],
     [
       'secretKeyRef to a missing key',
       withEnv([{ name: 'A', valueFrom: { secretKeyRef: { name: 'tls', key: 'ca.crt' } } }]),
       () => undefined,
-      "pod default/nginx: couldn't find key ca.crt in Secret default/tls",
+      {
+        reason: 'CreateContainerConfigError',
+        container: 'nginx',
+        message: "couldn't find key ca.crt in Secret default/tls",
+      },
     ],
     [
       'envFrom a missing Secret',
       simplePod({ envFrom: [{ secretRef: { name: 'vault' } }] }),
       () => undefined,
-      'pod default/nginx: secret "vault" not found',
+      { reason: 'CreateContainerConfigError', container: 'nginx', message: 'secret "vault" not found' },
     ],
     [
-      'a secret volume of a missing Secret',
-      {
-        ...simplePod(),
-        spec: { ...simplePod().spec!, volumes: [{ name: 'v', secret: { secretName: 'vault' } }] },
-      },
-      () => undefined,
-      'pod default/nginx: secret "vault" not found',
-    ],
-    [
-      'a configMap volume item with a missing key',
+      'a missing key in an init container',
       {
         ...simplePod(),
         spec: {
           ...simplePod().spec!,
-          volumes: [{ name: 'v', configMap: { name: 'app-config', items: [{ key: 'x', path: 'x' }] } }],
+          initContainers: [
+            {
+              name: 'setup',
+              image: 'busybox',
+              env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'app-config', key: 'x' } } }],
+            },
+          ],
         },
       },
       () => undefined,
-      "pod default/nginx: couldn't find key x in ConfigMap default/app-config",
+      { reason: 'CreateContainerConfigError', container: 'setup' },
+    ],
+    [
+      'a secret volume of a missing Secret',
+      withVolume([{ name: 'v', secret: { secretName: 'vault' } }]),
+      () => undefined,
+      {
+        reason: 'FailedMount',
+        volume: 'v',
+        message: 'MountVolume.SetUp failed for volume "v" : secret "vault" not found',
+      },
+    ],
+    [
+      'a configMap volume item with a missing key',
+      withVolume([{ name: 'v', configMap: { name: 'app-config', items: [{ key: 'x', path: 'x' }] } }]),
+      () => undefined,
+      {
+        reason: 'FailedMount',
+        volume: 'v',
+        message: 'MountVolume.SetUp failed for volume "v" : configmap references non-existent config key: x',
+      },
     ],
     [
       'a projected token without a token',
       webPod(),
       (env) => delete env.serviceAccountToken,
-      'pod shop/web: projected volume "kube-api-access-x7k2p" needs a service account token and none was issued',
+      {
+        reason: 'FailedMount',
+        volume: 'kube-api-access-x7k2p',
+        message:
+          'MountVolume.SetUp failed for volume "kube-api-access-x7k2p" : failed to fetch token: no service account token was issued',
+      },
     ],
-  ])('%s → CreateContainerConfigError', (_name, pod, adjust, expected) => {
+  ])("%s → waits with the kubelet's reason", (_name, pod, adjust, expected) => {
     const env = environment();
     adjust(env);
-    const { reason, message } = failure(podToContainerGroup(pod, env));
-    expect(reason).toBe('CreateContainerConfigError');
-    expect(message).toBe(expected);
+    expect(failure(podToContainerGroup(pod, env))).toMatchObject(expected);
   });
 
   it('accepts optional references to missing objects', () => {
@@ -862,6 +887,372 @@ describe('podToContainerGroup: missing objects', () => {
       }),
     );
     expect((group.containers[0]?.environmentVariables ?? []).map((e) => e.name)).not.toContain('A');
+  });
+});
+
+describe('podToContainerGroup: as the kubelet makes pods', () => {
+  const podWith = (spec: Partial<NonNullable<V1Pod['spec']>>, c: Partial<V1Container> = {}): V1Pod => {
+    const pod = simplePod(c);
+    pod.spec = { ...pod.spec!, ...spec };
+    return pod;
+  };
+  const envValue = (group: PlannedGroup, name: string) =>
+    group.containers[0]?.environmentVariables?.find((e) => e.name === name)?.value;
+
+  it('passes envFrom keys that are not C identifiers, with and without prefix (relaxed names, 1.34)', () => {
+    const env = environment();
+    env.configMaps.odd = { data: { 'data-1': 'one', 'data.2': 'two', 'with space': 'three' } };
+    const group = translate(
+      simplePod({
+        envFrom: [{ configMapRef: { name: 'odd' } }, { configMapRef: { name: 'odd' }, prefix: 'p-' }],
+      }),
+      env,
+    );
+    for (const [name, value] of [
+      ['data-1', 'one'],
+      ['data.2', 'two'],
+      ['with space', 'three'],
+      ['p-data-1', 'one'],
+      ['p-data.2', 'two'],
+    ]) {
+      expect(envValue(group, name!)).toBe(value);
+    }
+  });
+
+  it('skips envFrom names the kubelet skips: "=" or non-printable characters', () => {
+    const env = environment();
+    env.configMaps.odd = { data: { 'a=b': 'x', 'tab\tkey': 'y', ok: 'z' } };
+    const group = translate(simplePod({ envFrom: [{ configMapRef: { name: 'odd' } }] }), env);
+    const names = group.containers[0]?.environmentVariables?.map((e) => e.name);
+    expect(names).toContain('ok');
+    expect(names).not.toContain('a=b');
+    expect(names).not.toContain('tab\tkey');
+  });
+
+  it("reports the node's allocatable as the limits of a container without limits (env and volume)", () => {
+    const pod = simplePod({
+      env: [
+        { name: 'CPU_LIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.cpu' } } },
+        { name: 'MEM_LIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory' } } },
+        {
+          name: 'MEM_LIMIT_MI',
+          valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } },
+        },
+        { name: 'CPU_LIMIT_M', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '1m' } } },
+        { name: 'CPU_REQUEST', valueFrom: { resourceFieldRef: { resource: 'requests.cpu' } } },
+        { name: 'DISK', valueFrom: { resourceFieldRef: { resource: 'limits.ephemeral-storage' } } },
+      ],
+      volumeMounts: [{ name: 'limits', mountPath: '/limits' }],
+    });
+    pod.spec!.volumes = [
+      {
+        name: 'limits',
+        downwardAPI: {
+          items: [
+            { path: 'cpu', resourceFieldRef: { containerName: 'nginx', resource: 'limits.cpu' } },
+            {
+              path: 'mem',
+              resourceFieldRef: { containerName: 'nginx', resource: 'limits.memory', divisor: '1Gi' },
+            },
+          ],
+        },
+      },
+    ];
+    const group = translate(pod);
+    expect(envValue(group, 'CPU_LIMIT')).toBe('16');
+    expect(envValue(group, 'MEM_LIMIT')).toBe(String(64 * 2 ** 30));
+    expect(envValue(group, 'MEM_LIMIT_MI')).toBe('65536');
+    expect(envValue(group, 'CPU_LIMIT_M')).toBe('16000');
+    // No request: 0, as the kubelet reports it (the ACI request defaults are not the pod's).
+    expect(envValue(group, 'CPU_REQUEST')).toBe('0');
+    // The node advertises no ephemeral-storage: 0.
+    expect(envValue(group, 'DISK')).toBe('0');
+    expect(decoded(volume(group, 'limits').secret)).toEqual({ cpu: '16', mem: '64' });
+  });
+
+  it('takes the divisor "0" the API server fills in as 1, as the kubelet does', () => {
+    const group = translate(
+      simplePod({
+        env: [{ name: 'CPU', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '0' } } }],
+      }),
+    );
+    expect(envValue(group, 'CPU')).toBe('16');
+  });
+
+  it('reports given limits and requests, rounded up by the divisor', () => {
+    const group = translate(
+      simplePod({
+        resources: { limits: { cpu: '250m', memory: '100M' } },
+        env: [
+          { name: 'CPU', valueFrom: { resourceFieldRef: { resource: 'limits.cpu' } } },
+          { name: 'MEM_MI', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } } },
+          { name: 'REQ_M', valueFrom: { resourceFieldRef: { resource: 'requests.cpu', divisor: '1m' } } },
+        ],
+      }),
+    );
+    expect(envValue(group, 'CPU')).toBe('1');
+    expect(envValue(group, 'MEM_MI')).toBe('96');
+    expect(envValue(group, 'REQ_M')).toBe('250'); // the request defaults to the limit
+  });
+
+  it('mounts subPath and subPathExpr (expanded from the container env) per container', () => {
+    const pod = simplePod({
+      env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+      volumeMounts: [
+        { name: 'cfg', mountPath: '/etc/app.yaml', subPath: 'app.yaml' },
+        { name: 'logs', mountPath: '/logs', subPathExpr: 'pods/$(POD)' },
+        { name: 'logs', mountPath: '/all-logs' },
+      ],
+    });
+    pod.spec!.volumes = [
+      { name: 'cfg', configMap: { name: 'app-config' } },
+      { name: 'logs', emptyDir: {} },
+    ];
+    const group = translate(pod);
+    expect(group.local?.containers?.nginx?.subPaths).toEqual({
+      '/etc/app.yaml': 'app.yaml',
+      '/logs': 'pods/nginx',
+    });
+    expect(group.containers[0]?.volumeMounts?.map((m) => m.mountPath)).toEqual([
+      '/etc/app.yaml',
+      '/logs',
+      '/all-logs',
+    ]);
+  });
+
+  it.each<[string, string, string]>([
+    ['an unknown variable', '$(NOPE)/x', 'missing value for NOPE'],
+    ['an empty variable', '$(EMPTY)', 'missing value for EMPTY'],
+    ['an absolute result', '/$(POD)', 'error SubPath `/nginx` must not be an absolute path'],
+    ['a backstep', '../$(POD)', "unable to provision SubPath `../nginx`: must not contain '..'"],
+  ])(
+    'refuses a subPathExpr with %s as the kubelet does: CreateContainerConfigError',
+    (_name, expr, message) => {
+      const pod = simplePod({
+        env: [
+          { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+          { name: 'EMPTY', value: '' },
+        ],
+        volumeMounts: [{ name: 'logs', mountPath: '/logs', subPathExpr: expr }],
+      });
+      pod.spec!.volumes = [{ name: 'logs', emptyDir: {} }];
+      expect(failure(podToContainerGroup(pod, environment()))).toMatchObject({
+        reason: 'CreateContainerConfigError',
+        container: 'nginx',
+        message,
+      });
+    },
+  );
+
+  it('names the pod host after the pod, or spec.hostname, with the subdomain FQDN in /etc/hosts', () => {
+    expect(translate(simplePod()).local).toMatchObject({ hostname: 'nginx', etcHosts: { names: ['nginx'] } });
+    expect(translate(podWith({ hostname: 'db-0' })).local).toMatchObject({
+      hostname: 'db-0',
+      etcHosts: { names: ['db-0'] },
+    });
+    expect(translate(podWith({ hostname: 'db-0', subdomain: 'db' })).local).toMatchObject({
+      hostname: 'db-0',
+      etcHosts: { names: ['db-0.db.default.svc.cluster.local', 'db-0'] },
+    });
+    expect(
+      translate(podWith({ hostname: 'db-0', subdomain: 'db', setHostnameAsFQDN: true })).local?.hostname,
+    ).toBe('db-0.db.default.svc.cluster.local');
+  });
+
+  it('cuts a long pod name to a 63-character hostname without a trailing dash', () => {
+    const pod = simplePod();
+    pod.metadata!.name = `${'a'.repeat(62)}-bcd`;
+    expect(translate(pod).local?.hostname).toBe('a'.repeat(62));
+  });
+
+  it('refuses an FQDN hostname longer than 64 characters as the kubelet does', () => {
+    const pod = podWith({ hostname: 'h'.repeat(40), subdomain: 's'.repeat(20), setHostnameAsFQDN: true });
+    expect(failure(podToContainerGroup(pod, environment()))).toMatchObject({
+      reason: 'FailedCreatePodSandBox',
+      message: expect.stringContaining('is too long (64 characters is the max'),
+    });
+  });
+
+  it('adds hostAliases to /etc/hosts', () => {
+    const pod = podWith({ hostAliases: [{ ip: '10.1.2.3', hostnames: ['db', 'db.local'] }] });
+    expect(translate(pod).local?.etcHosts).toEqual({
+      names: ['nginx'],
+      aliases: [{ ip: '10.1.2.3', hostnames: ['db', 'db.local'] }],
+    });
+  });
+
+  it('gives every container its termination-message file, /dev/termination-log unless it names one', () => {
+    const pod = simplePod({ terminationMessagePath: '/tmp/my-log' });
+    pod.spec!.initContainers = [{ name: 'init', image: 'busybox' }];
+    expect(translate(pod).local?.containers).toEqual({
+      init: { terminationMessagePath: '/dev/termination-log' },
+      nginx: { terminationMessagePath: '/tmp/my-log' },
+    });
+  });
+
+  it('keeps readOnlyRootFilesystem for the local engine', () => {
+    const group = translate(simplePod({ securityContext: { readOnlyRootFilesystem: true } }));
+    expect(group.local?.containers?.nginx?.readOnlyRootFilesystem).toBe(true);
+  });
+
+  it('keeps workingDir for the local engine', () => {
+    expect(translate(simplePod({ workingDir: '/srv' })).local?.containers?.nginx?.workingDir).toBe('/srv');
+  });
+
+  it("applies volume files' modes: defaultMode, item modes, and the fsGroup's read bits", () => {
+    const pod = simplePod();
+    pod.spec!.volumes = [
+      { name: 'scripts', configMap: { name: 'app-config', defaultMode: 0o755 } },
+      {
+        name: 'keys',
+        secret: {
+          secretName: 'tls',
+          defaultMode: 0o400,
+          items: [{ key: 'tls.crt', path: 'tls.crt', mode: 0o644 }],
+        },
+      },
+    ];
+    expect(translate(pod).local?.fileModes).toEqual({
+      scripts: { 'app.yaml': 0o755, LOG_LEVEL: 0o755, MODE: 0o755, 'logo.png': 0o755 },
+    });
+    pod.spec!.volumes[1]!.secret!.items!.push({ key: 'tls.key', path: 'private/tls.key' });
+    pod.spec!.securityContext = { fsGroup: 2000, supplementalGroups: [3000] };
+    const group = translate(pod);
+    // 0644 | 0440 is 0644, the default: only the key's mode is written down.
+    expect(group.local?.fileModes?.keys).toEqual({ 'private/tls.key': 0o440 });
+    expect(group.local).toMatchObject({ fsGroup: 2000, supplementalGroups: [3000] });
+  });
+
+  it("puts the pod's IP, once known, where the downward API's status.podIP goes, expansions included", () => {
+    const group = translate(
+      simplePod({
+        command: ['serve', '--listen=$(MY_IP):80'],
+        env: [
+          { name: 'MY_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+          { name: 'URL', value: 'http://$(MY_IP)/' },
+        ],
+      }),
+    );
+    expect(withPodIP(envValue(group, 'URL') ?? '', '10.88.0.9')).toBe('http://10.88.0.9/');
+    expect(group.containers[0]?.command?.map((a) => withPodIP(a, '10.88.0.9'))).toEqual([
+      'serve',
+      '--listen=10.88.0.9:80',
+    ]);
+  });
+});
+
+describe('podToContainerGroup: what ACI cannot do', () => {
+  const aci = () => ({ ...environment(), backend: 'aci' as const, location: 'westeurope' });
+
+  it.each<[string, (pod: V1Pod) => void, string]>([
+    [
+      'subPath',
+      (p) => (p.spec!.containers[0]!.volumeMounts![0]!.subPath = 'app.yaml'),
+      'subPath in volumeMount "config" of container "app" is not supported by Frankenetes nodes on ACI',
+    ],
+    [
+      'subPathExpr in an init container',
+      (p) => (p.spec!.initContainers![0]!.volumeMounts![0]!.subPathExpr = '$(DB_USER)'),
+      'subPath in volumeMount "config" of init container "migrate"',
+    ],
+    [
+      'spec.hostname',
+      (p) => (p.spec!.hostname = 'web-0'),
+      'spec.hostname is not supported by Frankenetes nodes on ACI',
+    ],
+    ['spec.subdomain', (p) => (p.spec!.subdomain = 'web'), 'spec.subdomain'],
+    ['hostAliases', (p) => (p.spec!.hostAliases = [{ ip: '10.0.0.1', hostnames: ['db'] }]), 'hostAliases'],
+    [
+      'a nested item path',
+      (p) => (p.spec!.volumes![0]!.configMap!.items![0]!.path = 'conf/app.yaml'),
+      'path "conf/app.yaml" in volume "config"',
+    ],
+    [
+      'an executable file mode',
+      (p) => (p.spec!.volumes![0]!.configMap!.defaultMode = 0o755),
+      'file mode 0755 in volume "config"',
+    ],
+    ['workingDir', (p) => (p.spec!.containers[0]!.workingDir = '/srv'), 'workingDir of container "app"'],
+    [
+      'a terminationMessagePath of its own',
+      (p) => (p.spec!.containers[0]!.terminationMessagePath = '/tmp/msg'),
+      'terminationMessagePath /tmp/msg of container "app"',
+    ],
+    [
+      'status.podIP in env',
+      () => undefined, // the realistic pod has POD_IP
+      'fieldRef "status.podIP" in env POD_IP of container "app"',
+    ],
+  ])('%s → UnsupportedPodSpec on ACI, fine locally', (_name, mutate, expected) => {
+    const pod = webPod();
+    mutate(pod);
+    if (!expected.includes('status.podIP')) {
+      pod.spec!.containers[0]!.env = pod.spec!.containers[0]!.env!.filter((e) => e.name !== 'POD_IP');
+      expect(podToContainerGroup(pod, environment()).ok).toBe(true);
+    }
+    const { reason, message } = failure(podToContainerGroup(pod, aci()));
+    expect(reason).toBe('UnsupportedPodSpec');
+    expect(message).toContain(expected);
+  });
+
+  it('translates the realistic pod for ACI once it asks for nothing ACI lacks', () => {
+    const pod = webPod();
+    pod.spec!.containers[0]!.env = pod.spec!.containers[0]!.env!.filter((e) => e.name !== 'POD_IP');
+    expect(podToContainerGroup(pod, aci()).ok).toBe(true);
+  });
+});
+
+describe('termination messages', () => {
+  it('reads the end of the file, at most 4096 bytes', () => {
+    expect(terminationMessage('Sleep expired\n', 'File', 0)).toBe('Sleep expired\n');
+    const long = `${'x'.repeat(5000)}END`;
+    expect(terminationMessage(long, 'File', 1)).toBe(long.slice(-4096));
+  });
+
+  it('falls back to the log only on a failure with an empty file (FallbackToLogsOnError)', () => {
+    expect(terminationMessageNeedsLogs('', 'FallbackToLogsOnError', 1)).toBe(true);
+    expect(terminationMessageNeedsLogs('', 'FallbackToLogsOnError', 0)).toBe(false);
+    expect(terminationMessageNeedsLogs('written', 'FallbackToLogsOnError', 1)).toBe(false);
+    expect(terminationMessageNeedsLogs('', 'File', 1)).toBe(false);
+    expect(terminationMessage('', 'File', 1, 'ignored')).toBe('');
+  });
+
+  it('takes the last 80 lines of the log, at most 2048 bytes of them', () => {
+    const lines = Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    const message = terminationMessage(undefined, 'FallbackToLogsOnError', 2, lines);
+    expect(message.split('\n').filter(Boolean)).toHaveLength(80);
+    expect(message.startsWith('line 20\n')).toBe(true);
+    const wide = Array.from({ length: 80 }, () => 'y'.repeat(100)).join('\n');
+    expect(Buffer.byteLength(terminationMessage('', 'FallbackToLogsOnError', 2, wide))).toBe(2048);
+  });
+});
+
+describe('etcHostsFile', () => {
+  it("writes the kubelet's managed hosts file for the pod's address, hostAliases last", () => {
+    expect(
+      etcHostsFile(
+        {
+          names: ['db-0.db.shop.svc.cluster.local', 'db-0'],
+          aliases: [{ ip: '10.1.2.3', hostnames: ['a', 'b'] }],
+        },
+        '10.88.0.5',
+      ),
+    ).toBe(
+      [
+        '# Kubernetes-managed hosts file.',
+        '127.0.0.1\tlocalhost',
+        '::1\tlocalhost ip6-localhost ip6-loopback',
+        'fe00::0\tip6-localnet',
+        'fe00::0\tip6-mcastprefix',
+        'fe00::1\tip6-allnodes',
+        'fe00::2\tip6-allrouters',
+        '10.88.0.5\tdb-0.db.shop.svc.cluster.local\tdb-0',
+        '',
+        '# Entries added by HostAliases.',
+        '10.1.2.3\ta\tb',
+        '',
+      ].join('\n'),
+    );
   });
 });
 
@@ -917,6 +1308,7 @@ describe('quantities', () => {
       environment(),
     );
     expect(failure(result)).toEqual({
+      ok: false,
       reason: 'UnsupportedPodSpec',
       message: 'pod default/nginx: invalid quantity "lots"',
     });
@@ -1326,5 +1718,58 @@ describe('podStatusFromGroup', () => {
     const status = podStatusFromGroup(pod, undefined, NOW);
     expect(status.observedGeneration).toBe(3);
     expect(conditionOf(status, 'Ready').observedGeneration).toBe(3);
+  });
+});
+
+describe('podStatusFromGroup: what the node observes', () => {
+  it('keeps a container whose postStart hook runs waiting in ContainerCreating, the pod Pending', () => {
+    const pod = simplePod();
+    const group = reported(pod, { nginx: { current: running(T(3)) } });
+    const status = podStatusFromGroup(pod, group, NOW, { postStartRunning: ['nginx'] });
+    expect(status.phase).toBe('Pending');
+    expect(status.containerStatuses?.[0]).toMatchObject({
+      state: { waiting: { reason: 'ContainerCreating' } },
+      ready: false,
+      started: false,
+    });
+    expect(conditionOf(status, 'ContainersReady').status).toBe('False');
+    expect(podStatusFromGroup(pod, group, NOW, { postStartRunning: [] }).phase).toBe('Running');
+  });
+
+  it('puts the termination message in state.terminated.message', () => {
+    const pod = simplePod();
+    pod.spec!.restartPolicy = 'Never';
+    const group = reported(pod, { nginx: { current: exited(0, T(1), T(2)) } });
+    const status = podStatusFromGroup(pod, group, NOW, { terminationMessages: { nginx: 'Sleep expired\n' } });
+    expect(status.containerStatuses?.[0]?.state?.terminated).toMatchObject({
+      exitCode: 0,
+      reason: 'Completed',
+      message: 'Sleep expired\n',
+    });
+  });
+
+  it('shares 12 KiB of termination messages among the pod containers', () => {
+    const pod = webPod(); // three containers: 4096 bytes each
+    pod.spec!.restartPolicy = 'Never';
+    const group = reported(pod, {
+      migrate: { current: exited(0, T(1), T(2)) },
+      app: { current: exited(1, T(3), T(4)) },
+      'log-shipper': { current: exited(1, T(3), T(4)) },
+    });
+    const status = podStatusFromGroup(pod, group, NOW, { terminationMessages: { app: 'z'.repeat(5000) } });
+    expect(status.containerStatuses?.[0]?.state?.terminated?.message).toHaveLength(4096);
+  });
+
+  it('shows why a container waits before its group exists, the others still ContainerCreating', () => {
+    const pod = webPod();
+    const status = podStatusFromGroup(pod, undefined, NOW, {
+      waiting: { app: { reason: 'CreateContainerConfigError', message: 'configmap "x" not found' } },
+    });
+    expect(status.phase).toBe('Pending');
+    expect(status.message).toBeUndefined();
+    expect(status.containerStatuses?.map((c) => c.state)).toEqual([
+      { waiting: { reason: 'CreateContainerConfigError', message: 'configmap "x" not found' } },
+      { waiting: { reason: 'PodInitializing' } },
+    ]);
   });
 });

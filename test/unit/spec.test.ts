@@ -21,13 +21,19 @@ function specError(input: unknown): SpecError {
 }
 
 const supportedMinors = Object.keys(SUPPORTED_KUBERNETES).join(', ');
+const AZURE = { subscriptionId: '00000000-0000-4000-8000-000000000001', resourceGroup: 'frankenetes-rg' };
+const IDENTITY =
+  '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/agent';
 
 describe('parseClusterSpec defaults', () => {
   it('fills in every default when only the name is given', () => {
     const spec = parseClusterSpec({ name: 'demo' });
     expect(spec.name).toBe('demo');
     expect(spec.kubernetesVersion).toBe(DEFAULT_KUBERNETES_VERSION);
+    expect(spec.backend).toBe('docker');
     expect(spec.location).toBe('local');
+    expect(spec.azure).toBeUndefined();
+    expect(spec.agentImage).toBeUndefined();
     expect(spec.apiServerPort).toBe(0);
     expect(spec.adminCredentialHours).toBe(24);
     expect(spec.standbyPool).toBe(32);
@@ -60,14 +66,18 @@ describe('parseClusterSpec defaults', () => {
     const spec = parseClusterSpec({
       name: 'pr-1234',
       kubernetesVersion: '1.35',
+      backend: 'aci',
       location: 'westeurope',
+      azure: AZURE,
       apiServerPort: 16443,
       adminCredentialHours: 2,
     });
     expect(spec).toMatchObject({
       name: 'pr-1234',
       kubernetesVersion: SUPPORTED_KUBERNETES['1.35'],
+      backend: 'aci',
       location: 'westeurope',
+      azure: AZURE,
       apiServerPort: 16443,
       adminCredentialHours: 2,
     });
@@ -238,6 +248,91 @@ const badCases: BadCase[] = [
     allowed: /"local" or an Azure region name/,
   },
   {
+    what: 'unknown backend',
+    input: { name: 'a', backend: 'kvm' },
+    field: 'backend',
+    shown: '"kvm"',
+    allowed: 'must be one of docker, aci',
+  },
+  {
+    what: 'aci without an Azure target',
+    input: { name: 'a', backend: 'aci', location: 'westeurope' },
+    field: 'azure',
+    shown: 'nothing',
+    allowed: 'is required for the aci backend',
+  },
+  {
+    what: 'aci in the local location',
+    input: { name: 'a', backend: 'aci', azure: AZURE },
+    field: 'location',
+    shown: 'nothing',
+    allowed: 'must be an Azure region such as "westeurope" for the aci backend',
+  },
+  {
+    what: 'docker in an Azure region',
+    input: { name: 'a', location: 'westeurope' },
+    field: 'location',
+    shown: '"westeurope"',
+    allowed: 'must be "local" for the docker backend',
+  },
+  {
+    what: 'an Azure target for docker',
+    input: { name: 'a', azure: AZURE },
+    field: 'azure',
+    shown: `${JSON.stringify(AZURE).slice(0, 57)}...`,
+    allowed: 'applies only to the aci backend',
+  },
+  {
+    what: 'a subscription that is no GUID',
+    input: { name: 'a', backend: 'aci', location: 'westeurope', azure: { ...AZURE, subscriptionId: 'mine' } },
+    field: 'azure.subscriptionId',
+    shown: '"mine"',
+    allowed: 'must be a subscription id (a GUID)',
+  },
+  {
+    what: 'a missing resource group',
+    input: {
+      name: 'a',
+      backend: 'aci',
+      location: 'westeurope',
+      azure: { subscriptionId: AZURE.subscriptionId },
+    },
+    field: 'azure.resourceGroup',
+    shown: 'nothing',
+    allowed: 'is required',
+  },
+  {
+    what: 'a resource group ending in a dot',
+    input: {
+      name: 'a',
+      backend: 'aci',
+      location: 'westeurope',
+      azure: { ...AZURE, podResourceGroup: 'pods.' },
+    },
+    field: 'azure.podResourceGroup',
+    shown: '"pods."',
+    allowed: 'must be an Azure resource group name',
+  },
+  {
+    what: 'an identity that is not a user-assigned identity',
+    input: {
+      name: 'a',
+      backend: 'aci',
+      location: 'westeurope',
+      azure: { ...AZURE, identity: 'agent-identity' },
+    },
+    field: 'azure.identity',
+    shown: '"agent-identity"',
+    allowed: 'resource id of a user-assigned managed identity',
+  },
+  {
+    what: 'an agent image with a scheme',
+    input: { name: 'a', agentImage: 'https://ghcr.io/x:1' },
+    field: 'agentImage',
+    shown: '"https://ghcr.io/x:1"',
+    allowed: 'must be an image reference',
+  },
+  {
     what: 'negative standby pool',
     input: { name: 'a', standbyPool: -1 },
     field: 'standbyPool',
@@ -362,6 +457,30 @@ describe('parseClusterSpec errors', () => {
       else expect(message).toMatch(allowed);
     },
   );
+
+  it('keeps secrets out of the spec: a registry signs in with an identity, not a password', () => {
+    const { message } = specError({
+      name: 'a',
+      backend: 'aci',
+      location: 'westeurope',
+      azure: AZURE,
+      imageRegistryCredentials: [{ server: 'r.azurecr.io', identity: IDENTITY, password: 'p' }],
+    });
+    expect(message).toContain('imageRegistryCredentials.0: unknown field "password"');
+  });
+
+  it('names every rule an ACI spec breaks, and accepts a complete one', () => {
+    const spec = parseClusterSpec({
+      name: 'pr-7',
+      backend: 'aci',
+      location: 'westeurope',
+      azure: { ...AZURE, podResourceGroup: 'frankenetes-pods', identity: IDENTITY },
+      agentImage: 'myregistry.azurecr.io/frankenetes/agent:0.1.0',
+      imageRegistryCredentials: [{ server: 'myregistry.azurecr.io', identity: IDENTITY }],
+    });
+    expect(spec.azure).toEqual({ ...AZURE, podResourceGroup: 'frankenetes-pods', identity: IDENTITY });
+    expect(spec.agentImage).toBe('myregistry.azurecr.io/frankenetes/agent:0.1.0');
+  });
 
   it('names an unknown top-level field', () => {
     const { message } = specError({ name: 'a', nodes: 3 });

@@ -178,7 +178,9 @@ describe('spec and PKI helpers', () => {
     const spec = parseClusterSpec({
       name: 'pr-42',
       kubernetesVersion: '1.36',
+      backend: 'aci',
       location: 'westeurope',
+      azure: { subscriptionId: '00000000-0000-4000-8000-000000000001', resourceGroup: 'rg' },
       apiServerPort: 16443,
       adminCredentialHours: 3,
       resources: { apiserver: { cpu: 1, memoryInGB: 2 } },

@@ -29,7 +29,8 @@ const FIRST_FILL_DELAY_MS = 10_000;
  * label take a fresh infra container, as the engine fixes those at creation.
  */
 export class StandbySandboxes {
-  private readonly ready: string[] = [];
+  /** Started sandboxes, with their address on the network (looked up once, off the claim's path). */
+  private readonly ready: { id: string; ip: string }[] = [];
   private creating = 0;
   private lastClaim = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -81,17 +82,19 @@ export class StandbySandboxes {
   }
 
   /** Takes a ready sandbox and names it after the group; undefined when none is ready. */
-  async claim(group: string): Promise<string | undefined> {
+  async claim(group: string): Promise<{ id: string; ip: string } | undefined> {
     this.lastClaim = Date.now();
     this.refill();
-    for (let id = this.ready.shift(); id; id = this.ready.shift()) {
+    for (let sandbox = this.ready.shift(); sandbox; sandbox = this.ready.shift()) {
       try {
-        await this.docker.getContainer(id).rename({ name: group });
-        return id;
+        await this.docker.getContainer(sandbox.id).rename({ name: group });
+        return sandbox;
       } catch (error) {
-        this.options.log?.(`standby sandbox ${id.slice(0, 12)} unusable: ${(error as Error).message}`);
+        this.options.log?.(
+          `standby sandbox ${sandbox.id.slice(0, 12)} unusable: ${(error as Error).message}`,
+        );
         await this.docker
-          .getContainer(id)
+          .getContainer(sandbox.id)
           .remove({ force: true })
           .catch(() => undefined);
       }
@@ -121,8 +124,9 @@ export class StandbySandboxes {
         HostConfig: { NetworkMode: this.options.network, RestartPolicy: { Name: 'always' } },
       });
       await sandbox.start();
+      const ip = (await sandbox.inspect()).NetworkSettings.Networks[this.options.network]?.IPAddress ?? '';
       if (this.stopped) await sandbox.remove({ force: true }).catch(() => undefined);
-      else this.ready.push(sandbox.id);
+      else this.ready.push({ id: sandbox.id, ip });
     } catch (error) {
       this.options.log?.(`standby sandbox not created: ${(error as Error).message}`);
       this.lastClaim = Date.now(); // back off for a quiet period before trying again

@@ -8,9 +8,11 @@ import type {
 import Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, open, realpath, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { extract, pack } from 'tar-stream';
+import { POD_IP_PLACEHOLDER, etcHostsFile, withPodIP } from '../local-pod.js';
 import { TAG } from '../names.js';
 import { StandbySandboxes, type StandbyOptions } from './docker-standby.js';
 import type { PlannedGroup } from '../plan.js';
@@ -45,13 +47,30 @@ export interface DockerBackendOptions {
   /** Keep this many started sandboxes ready for the cluster's groups (see StandbySandboxes). */
   standby?: { cluster: string; size: number; log?: (message: string) => void };
   /**
-   * Secret volumes as files in a volume this process has mounted at `mountedAt` (the agent's
-   * `volume` of group `group`), bind-mounted into containers as the kubelet does: no engine
-   * volume and no archive upload per pod. Without it, secret volumes are engine volumes filled
-   * through the engine's archive API.
+   * What the kubelet keeps in its pod directories, as files in a volume this process has mounted
+   * at `mountedAt` (the agent's `volume` of group `group`), bind-mounted into containers as the
+   * kubelet does: secret volumes, emptyDirs, /etc/hosts and termination-message files; no engine
+   * volume and no archive upload per pod. Without it, secret volumes and emptyDirs are engine
+   * volumes (secret ones filled through the engine's archive API), and containers get the engine's
+   * /etc/hosts and no termination messages or subPath mounts.
    */
   secretFiles?: { group: string; volume: string; mountedAt: string };
 }
+
+/** A group's pod files: where this process sees them, where the engine does, and each volume's host path. */
+interface PodFiles {
+  local: string;
+  host: string;
+  volumes: Map<string, string>;
+}
+
+/** Inside a group's pod files, beside its volumes (whose names are DNS labels, without dots). */
+const ETC_HOSTS = '.etc-hosts';
+const TERMINATION_DIR = '.termination';
+const TERMINATION_MESSAGE_MAX_BYTES = 4096;
+
+/** A name that is safe as one path component. */
+const isPlainName = (name: string) => /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) && !name.includes('..');
 
 /** The engine socket: $DOCKER_HOST (unix://), $FRANKENETES_ENGINE_SOCKET, Docker's, then Podman's. */
 export function defaultEngineSocket(env: NodeJS.ProcessEnv = process.env): string {
@@ -127,13 +146,31 @@ function toDate(value: string | undefined): Date | undefined {
   return new Date(value);
 }
 
-/** ACI's per-container state from an engine's container inspection. */
+/**
+ * ACI's per-container state from an engine's container inspection. A container that could not start
+ * (`startError`: its command does not exist…) is terminated with exit code 128 and reason StartError,
+ * as containerd reports it, or, when its restart policy would start it again, waiting in
+ * CrashLoopBackOff with that as its previous state.
+ */
 function containerState(
   info: Docker.ContainerInspectInfo,
   extraRestarts = 0,
+  startError?: string,
 ): ContainerPropertiesInstanceView {
   const s = info.State;
+  const restartCount = (info.RestartCount ?? 0) + extraRestarts;
   let currentState: ContainerState;
+  if (startError && !s.Running && !toDate(s.StartedAt)) {
+    const failed: ContainerState = {
+      state: 'Terminated',
+      exitCode: 128,
+      detailStatus: `StartError: ${startError}`,
+    };
+    if ((info.HostConfig.RestartPolicy?.Name ?? 'no') === 'no')
+      return { restartCount, currentState: failed, events: [] };
+    const waiting = { state: 'Waiting', detailStatus: `CrashLoopBackOff: ${startError}` };
+    return { restartCount, currentState: waiting, previousState: failed, events: [] };
+  }
   if (s.Running || s.Restarting) {
     currentState = {
       state: 'Running',
@@ -151,7 +188,7 @@ function containerState(
   } else {
     currentState = { state: 'Waiting', detailStatus: s.Error || 'Created' };
   }
-  return { restartCount: (info.RestartCount ?? 0) + extraRestarts, currentState, events: [] };
+  return { restartCount, currentState, events: [] };
 }
 
 /**
@@ -165,6 +202,8 @@ export class DockerBackend implements ContainerGroupBackend {
   private readonly docker: Docker;
   private readonly domain: string;
   private readonly pauseImage: string;
+  /** Why members could not start, by container ID: engines keep them "created" without saying. */
+  private readonly startErrors = new Map<string, string>();
   /** Restarts made by restartContainer, which the engine's own RestartCount does not count. */
   private readonly manualRestarts = new Map<string, number>();
   /** Images and networks known to exist: each is inspected once, not once per group. */
@@ -175,6 +214,7 @@ export class DockerBackend implements ContainerGroupBackend {
   private readonly secretFiles: DockerBackendOptions['secretFiles'];
   /** The engine host's path of the secretFiles volume, looked up once. */
   private secretFilesHostPath: Promise<string> | undefined;
+  private podman: Promise<boolean> | undefined;
 
   constructor(options: DockerBackendOptions = {}) {
     this.socketPath = options.socketPath ?? defaultEngineSocket();
@@ -245,14 +285,22 @@ export class DockerBackend implements ContainerGroupBackend {
     }
     try {
       const stream = await this.docker.pull(image);
-      await new Promise<void>((resolve, reject) =>
-        this.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
+      // A failed pull may still answer 200, its error in the progress stream (Podman does).
+      const events = await new Promise<{ error?: string }[]>((resolve, reject) =>
+        this.docker.modem.followProgress(stream, (err: Error | null, output: { error?: string }[]) =>
+          err ? reject(err) : resolve(output ?? []),
+        ),
       );
+      const failed = events.find((e) => e.error)?.error;
+      if (failed) throw new Error(failed);
+      if (!(await ignoreMissing(this.docker.getImage(image).inspect())))
+        throw new Error('the engine has no such image');
+      this.present.add(`image:${image}`);
     } catch (error) {
       throw new BackendError(
         `image ${image} is not available locally and could not be pulled (${errorText(error)}); build it with scripts/build-images.sh`,
         'image-missing',
-        { cause: error },
+        { cause: error, image },
       );
     }
   }
@@ -319,10 +367,10 @@ export class DockerBackend implements ContainerGroupBackend {
     const cluster = this.clusterOf(group);
     await this.ensureNetwork(cluster);
     const volumes = (group.volumes ?? []).filter((v) => !group.local?.hostPaths?.[v.name]);
-    const files = await this.writeSecretFiles(group);
+    const files = await this.writePodFiles(group);
     await Promise.all(
       volumes
-        .filter((v) => !files.has(v.name))
+        .filter((v) => !files?.volumes.has(v.name))
         .map((v) =>
           this.docker.createVolume({
             Name: this.volumeName(group.name, v.name),
@@ -333,65 +381,187 @@ export class DockerBackend implements ContainerGroupBackend {
     const identity = { [LABEL.hash]: hash, [LABEL.definition]: JSON.stringify(redact(group)) };
     this.identities.set(group.name, identity);
     const publishes = Boolean(group.ipAddress?.ports?.length || group.ipAddress?.dnsNameLabel);
-    const claimed = !publishes && (await this.standby?.claim(group.name));
-    const infra = claimed ? undefined : await this.createInfra(group, identity);
-    const infraId = claimed || (infra?.id as string);
+    // A sandbox's hostname is fixed at its creation. Podman gives each member its own UTS namespace
+    // with the pod's hostname while sharing the sandbox's network; Docker shares the sandbox's, so
+    // there the pod's hostname needs a fresh sandbox.
+    const ownHostname = !group.local?.hostname || (await this.isPodman());
+    const claimed = !publishes && ownHostname ? await this.standby?.claim(group.name) : undefined;
+    const infra = claimed
+      ? undefined
+      : await this.createInfra(group, identity, ownHostname ? undefined : group.local?.hostname);
+    const infraId = claimed?.id ?? (infra?.id as string);
     // Joining the engine network is the slow part of starting the infra: members are created
-    // (and their secret volumes written) meanwhile.
-    const infraStarted = infra?.start() ?? Promise.resolve();
+    // (and their secret volumes written) meanwhile, unless their environment or arguments take the
+    // pod's address, which the sandbox has once started.
+    const address: Promise<string> = infra
+      ? infra.start().then(async () => {
+          const info = await infra.inspect();
+          return info.NetworkSettings.Networks[this.networkName(cluster)]?.IPAddress ?? '';
+        })
+      : Promise.resolve(claimed?.ip ?? '');
+    const sandboxReady = address.then(async (ip) => {
+      if (files && group.local?.etcHosts) {
+        await writeFile(`${files.local}/${ETC_HOSTS}`, etcHostsFile(group.local.etcHosts, ip));
+      }
+    });
+    sandboxReady.catch(() => undefined); // awaited below, where a failure fails the creation
+    const ip = JSON.stringify(group).includes(POD_IP_PLACEHOLDER) ? await address : '';
+    const member = { infraId, ip, files, hostname: ownHostname };
 
     // Secret volumes are filled through the first member that mounts them, before it starts.
-    const unwritten = new Set(volumes.filter((v) => v.secret && !files.has(v.name)).map((v) => v.name));
+    const unwritten = new Set(
+      volumes.filter((v) => v.secret && !files?.volumes.has(v.name)).map((v) => v.name),
+    );
     const createMembers = async (list: AnyContainer[], kind: 'init' | 'container') => {
-      const members = await Promise.all(
-        list.map((c) => this.createMember(group, infraId, c, kind, identity, files)),
-      );
+      const members = await Promise.all(list.map((c) => this.createMember(group, member, c, kind, identity)));
       await Promise.all(list.map((c, i) => this.writeSecretVolumes(group, c, members[i], unwritten)));
       return members;
     };
     const inits = await createMembers(group.initContainers ?? [], 'init');
-    await infraStarted;
+    await sandboxReady;
     for (const init of inits) {
-      await init.start();
+      if (!(await this.startMember(group, init))) return;
       const result = (await init.wait()) as { StatusCode: number };
       if (result.StatusCode !== 0) return; // the group reports the failed init container; nothing else starts
     }
     const members = await createMembers(group.containers, 'container');
-    await infraStarted;
+    await sandboxReady;
     // One after another in the group's order, as the kubelet starts a pod's containers: the first
     // ones (etcd and the API server in the control plane) get going soonest.
-    for (const member of members) await member.start();
+    for (const m of members) await this.startMember(group, m);
   }
 
   /**
-   * With `secretFiles`, writes each secret volume as files and returns volume → host path to
-   * bind; otherwise returns an empty map.
+   * Starts a member; false when the runtime could not (its command does not exist, say): a pod's
+   * group stays and reports it (see containerState), as a kubelet keeps such a pod and reports
+   * StartError. Other groups (the control plane) fail at once with the engine's message.
    */
-  private async writeSecretFiles(group: PlannedGroup): Promise<Map<string, string>> {
-    const binds = new Map<string, string>();
-    const secrets = (group.volumes ?? []).filter((v) => v.secret);
-    if (!this.secretFiles || !secrets.length) return binds;
+  private async startMember(group: PlannedGroup, member: Docker.Container): Promise<boolean> {
+    try {
+      await member.start();
+      return true;
+    } catch (error) {
+      const status = errorStatus(error);
+      if (group.tags?.[TAG.role] !== 'pod' || (status !== 400 && status !== 500)) throw error;
+      this.startErrors.set(member.id, errorText(error));
+      return false;
+    }
+  }
+
+  /**
+   * With `secretFiles`, writes what a kubelet keeps in its pod directory: each secret volume's files
+   * (with their modes, group-owned by the pod's fsGroup), each emptyDir as a directory anyone may
+   * write (0777, as the kubelet's), and each container's empty termination-message file (0666).
+   */
+  private async writePodFiles(group: PlannedGroup): Promise<PodFiles | undefined> {
+    if (!this.secretFiles) return undefined;
     const local = `${this.secretFiles.mountedAt}/${group.name}`;
     this.secretFilesHostPath ??= this.docker
       .getVolume(this.volumeName(this.secretFiles.group, this.secretFiles.volume))
       .inspect()
       .then((v) => v.Mountpoint);
     const host = `${await this.secretFilesHostPath}/${group.name}`;
+    const fsGroup = group.local?.fsGroup;
     await rm(local, { recursive: true, force: true });
-    for (const v of secrets) {
-      await mkdir(`${local}/${v.name}`, { recursive: true, mode: 0o755 });
-      for (const [file, content] of Object.entries(v.secret ?? {})) {
-        await writeFile(`${local}/${v.name}/${file}`, Buffer.from(content, 'base64'), { mode: 0o644 });
+    await mkdir(local, { recursive: true, mode: 0o755 });
+    const volumes = new Map<string, string>();
+    for (const v of group.volumes ?? []) {
+      const dir = `${local}/${v.name}`;
+      if (v.secret) {
+        await mkdir(dir, { mode: 0o755 });
+        for (const [file, content] of Object.entries(v.secret)) {
+          const path = `${dir}/${file}`;
+          await mkdir(dirname(path), { recursive: true, mode: 0o755 });
+          const mode = group.local?.fileModes?.[v.name]?.[file] ?? 0o644;
+          await writeFile(path, Buffer.from(content, 'base64'));
+          await chmod(path, mode); // not through writeFile: the umask would take bits away
+          if (fsGroup !== undefined) await chown(path, 0, fsGroup);
+        }
+      } else if (v.emptyDir) {
+        await mkdir(dir);
+        // Setgid with an fsGroup, so files made there belong to the pod's group (as the kubelet's).
+        await chmod(dir, fsGroup === undefined ? 0o777 : 0o2777);
+        if (fsGroup !== undefined) await chown(dir, 0, fsGroup);
+      } else {
+        continue;
       }
-      binds.set(v.name, `${host}/${v.name}`);
+      volumes.set(v.name, `${host}/${v.name}`);
     }
-    return binds;
+    // Filled in once the sandbox has its address, before any member starts; bound at creation.
+    if (group.local?.etcHosts) await writeFile(`${local}/${ETC_HOSTS}`, '');
+    const messages = Object.entries(group.local?.containers ?? {}).filter(
+      ([, c]) => c.terminationMessagePath,
+    );
+    if (messages.length) await mkdir(`${local}/${TERMINATION_DIR}`, { mode: 0o755 });
+    for (const [name] of messages) {
+      const path = `${local}/${TERMINATION_DIR}/${name}`;
+      await writeFile(path, '');
+      await chmod(path, 0o666);
+    }
+    return { local, host, volumes };
+  }
+
+  /**
+   * The engine's path of `subPath` inside a pod-files volume, made as a directory when missing, as
+   * the kubelet does. Each component is resolved before the next is made, so a symlink a container
+   * left in an emptyDir cannot lead a mount out of its volume (the kubelet's safe subpath check).
+   */
+  private async subPathSource(files: PodFiles | undefined, volume: string, subPath: string): Promise<string> {
+    if (!files?.volumes.has(volume)) {
+      throw new BackendError(`subPath mounts of volume ${volume} need the agent's pod files`, 'failed');
+    }
+    const base = await realpath(files.local);
+    const root = await realpath(`${files.local}/${volume}`);
+    const inside = (path: string) => path === root || path.startsWith(`${root}/`);
+    let current = root;
+    for (const part of subPath.split('/').filter((p) => p && p !== '.')) {
+      const next = `${current}/${part}`;
+      const exists = await lstat(next).then(
+        () => true,
+        () => false,
+      );
+      if (!exists) {
+        await mkdir(next);
+        await chmod(next, (await lstat(root)).mode & 0o7777);
+      }
+      current = await realpath(next);
+      if (!inside(current)) {
+        throw new BackendError(`subPath "${subPath}" of volume ${volume} leads out of the volume`, 'failed');
+      }
+    }
+    return `${files.host}${current.slice(base.length)}`;
+  }
+
+  /** Whether the engine is Podman (whose members may have their own hostname), asked once. */
+  private isPodman(): Promise<boolean> {
+    this.podman ??= this.docker
+      .version()
+      .then((v) => (v.Components ?? []).some((c) => /podman/i.test(c.Name)))
+      .catch(() => false);
+    return this.podman;
+  }
+
+  async terminationMessage(name: string, container: string): Promise<string | undefined> {
+    if (!this.secretFiles || !isPlainName(name) || !isPlainName(container)) return undefined;
+    const path = `${this.secretFiles.mountedAt}/${name}/${TERMINATION_DIR}/${container}`;
+    const file = await open(path, 'r').catch(() => undefined);
+    if (!file) return undefined;
+    try {
+      const { size } = await file.stat();
+      const length = Math.min(size, TERMINATION_MESSAGE_MAX_BYTES);
+      const buffer = Buffer.alloc(length);
+      await file.read(buffer, 0, length, size - length);
+      return buffer.toString('utf8');
+    } finally {
+      await file.close();
+    }
   }
 
   /** A fresh infra container (created, not started): the group's network namespace, published ports and DNS names. */
   private async createInfra(
     group: PlannedGroup,
     identity: Record<string, string>,
+    hostname?: string,
   ): Promise<Docker.Container> {
     const cluster = this.clusterOf(group);
     const exposed: Record<string, object> = {};
@@ -406,7 +576,7 @@ export class DockerBackend implements ContainerGroupBackend {
     const infra = await this.docker.createContainer({
       name: group.name,
       Image: this.pauseImage,
-      Hostname: group.name.slice(0, 63),
+      Hostname: hostname ?? group.name.slice(0, 63),
       Labels: this.labels(group, { [LABEL.kind]: INFRA, ...identity }),
       ExposedPorts: exposed,
       HostConfig: {
@@ -436,7 +606,8 @@ export class DockerBackend implements ContainerGroupBackend {
       if (!member || !secret || !unwritten.delete(mount.name)) continue;
       const tar = pack();
       for (const [file, content] of Object.entries(secret)) {
-        tar.entry({ name: file, mode: 0o644 }, Buffer.from(content, 'base64'));
+        const mode = group.local?.fileModes?.[mount.name]?.[file] ?? 0o644;
+        tar.entry({ name: file, mode }, Buffer.from(content, 'base64'));
       }
       tar.finalize();
       await member.putArchive(tar as unknown as NodeJS.ReadableStream, { path: mount.mountPath });
@@ -445,39 +616,70 @@ export class DockerBackend implements ContainerGroupBackend {
 
   private async createMember(
     group: PlannedGroup,
-    infraId: string,
+    sandbox: { infraId: string; ip: string; files: PodFiles | undefined; hostname: boolean },
     c: AnyContainer,
     kind: 'init' | 'container',
     identity: Record<string, string>,
-    files: Map<string, string>,
   ): Promise<Docker.Container> {
+    const { files, ip } = sandbox;
     const volumes = new Map((group.volumes ?? []).map((v) => [v.name, v]));
-    const binds = (c.volumeMounts ?? []).map((m) => {
+    const own = group.local?.containers?.[c.name];
+    const binds: string[] = [];
+    for (const m of c.volumeMounts ?? []) {
       // Secret volumes are read-only whatever the mount says, as on ACI.
       const readOnly = m.readOnly || Boolean(volumes.get(m.name)?.secret);
-      const source =
-        files.get(m.name) ?? group.local?.hostPaths?.[m.name] ?? this.volumeName(group.name, m.name);
-      return `${source}:${m.mountPath}${readOnly ? ':ro' : ''}`;
-    });
+      const subPath = own?.subPaths?.[m.mountPath];
+      const source = subPath
+        ? await this.subPathSource(files, m.name, withPodIP(subPath, ip))
+        : (files?.volumes.get(m.name) ??
+          group.local?.hostPaths?.[m.name] ??
+          this.volumeName(group.name, m.name));
+      binds.push(`${source}:${m.mountPath}${readOnly ? ':ro' : ''}`);
+    }
+    if (files && own?.terminationMessagePath) {
+      binds.push(`${files.host}/${TERMINATION_DIR}/${c.name}:${own.terminationMessagePath}`);
+    }
+    // The kubelet's /etc/hosts, unless the container mounts its own.
+    if (files && group.local?.etcHosts && !c.volumeMounts?.some((m) => m.mountPath === '/etc/hosts')) {
+      binds.push(`${files.host}/${ETC_HOSTS}:/etc/hosts`);
+    }
     if (kind === 'container' && group.local?.engineSocket?.includes(c.name)) {
       binds.push(`${this.socketPath}:${ENGINE_SOCKET_IN_CONTAINER}`);
     }
     const resources = 'resources' in c ? c.resources : undefined;
     const restart =
       { Always: 'always', OnFailure: 'on-failure', Never: 'no' }[group.restartPolicy ?? 'Always'] ?? 'always';
-    const [entrypoint, ...args] = c.command ?? [];
-    const imageArgs = group.local?.args?.[c.name];
+    const [entrypoint, ...args] = (c.command ?? []).map((a) => withPodIP(a, ip));
+    const imageArgs = group.local?.args?.[c.name]?.map((a) => withPodIP(a, ip));
+    const groups = [group.local?.fsGroup, ...(group.local?.supplementalGroups ?? [])].filter(
+      (g): g is number => g !== undefined,
+    );
+    const sc = c.securityContext;
+    // runAsGroup alone would need the image's user: only runAsUser (with runAsGroup) sets the user.
+    const user =
+      sc?.runAsUser === undefined
+        ? undefined
+        : `${sc.runAsUser}${sc.runAsGroup === undefined ? '' : `:${sc.runAsGroup}`}`;
     return this.docker.createContainer({
       name: this.containerName(group.name, c.name),
       Image: c.image ?? this.pauseImage,
       ...(entrypoint ? { Entrypoint: [entrypoint], Cmd: args } : imageArgs ? { Cmd: imageArgs } : {}),
-      Env: (c.environmentVariables ?? []).map((e) => `${e.name}=${e.value ?? e.secureValue ?? ''}`),
+      Env: (c.environmentVariables ?? []).map(
+        (e) => `${e.name}=${withPodIP(e.value ?? e.secureValue ?? '', ip)}`,
+      ),
+      ...(sandbox.hostname && group.local?.hostname ? { Hostname: group.local.hostname } : {}),
+      ...(own?.workingDir ? { WorkingDir: own.workingDir } : {}),
+      ...(user ? { User: user } : {}),
       // Members carry the definition too: a claimed standby sandbox has no labels of the group.
       Labels: this.labels(group, { [LABEL.kind]: kind, [LABEL.container]: c.name, ...identity }),
       HostConfig: {
-        NetworkMode: `container:${infraId}`,
+        NetworkMode: `container:${sandbox.infraId}`,
         Binds: binds,
         RestartPolicy: { Name: kind === 'init' ? 'no' : restart },
+        ...(groups.length ? { GroupAdd: [...new Set(groups)].map(String) } : {}),
+        ...(sc?.capabilities?.drop?.length ? { CapDrop: [...sc.capabilities.drop] } : {}),
+        ...(sc?.allowPrivilegeEscalation === false ? { SecurityOpt: ['no-new-privileges'] } : {}),
+        ...(own?.readOnlyRootFilesystem ? { ReadonlyRootfs: true } : {}),
         // Requests weigh CPU time; limits (when given) cap it, as ACI does.
         CpuShares: resources ? Math.max(2, Math.round(resources.requests.cpu * 1024)) : undefined,
         NanoCpus: resources?.limits?.cpu ? Math.round(resources.limits.cpu * 1e9) : undefined,
@@ -545,7 +747,7 @@ export class DockerBackend implements ContainerGroupBackend {
     const view = (c: AnyContainer): ContainerPropertiesInstanceView => {
       const info = byName.get(c.name);
       return info
-        ? containerState(info, this.manualRestarts.get(info.Id))
+        ? containerState(info, this.manualRestarts.get(info.Id), this.startErrors.get(info.Id))
         : { restartCount: 0, currentState: { state: 'Waiting', detailStatus: 'Pending' }, events: [] };
     };
     const containers = definition.containers.map((c) => ({ ...c, instanceView: view(c) }));
@@ -595,6 +797,8 @@ export class DockerBackend implements ContainerGroupBackend {
         const c = this.docker.getContainer(m.Id);
         if (m.State.Running) await ignoreMissing(c.stop({ t: grace })).catch(() => undefined);
         await ignoreMissing(c.remove({ force: true, v: true }));
+        this.startErrors.delete(m.Id);
+        this.manualRestarts.delete(m.Id);
       }),
     );
     if (found?.infra)

@@ -1,8 +1,8 @@
-export const id = 240;
-export const ids = [240];
+export const id = 43;
+export const ids = [43];
 export const modules = {
 
-/***/ 23240:
+/***/ 57043:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -14,8 +14,12 @@ __webpack_require__.d(__webpack_exports__, {
   runAgent: () => (/* binding */ runAgent)
 });
 
+// EXTERNAL MODULE: ./src/core/backends/aci.ts + 3 modules
+var aci = __webpack_require__(43869);
 // EXTERNAL MODULE: ./src/core/backends/docker.ts + 1 modules
 var docker = __webpack_require__(23880);
+// EXTERNAL MODULE: ./src/core/credentials.ts + 158 modules
+var credentials = __webpack_require__(48919);
 // EXTERNAL MODULE: ./src/core/names.ts
 var names = __webpack_require__(22483);
 // EXTERNAL MODULE: external "node:fs"
@@ -111,8 +115,8 @@ function leaseObject(node, now) {
     };
 }
 
-// EXTERNAL MODULE: ./src/core/spec.ts + 18 modules
-var spec = __webpack_require__(61958);
+// EXTERNAL MODULE: ./src/core/spec.ts
+var spec = __webpack_require__(74400);
 ;// CONCATENATED MODULE: ./src/agent/config.ts
 
 
@@ -128,6 +132,9 @@ function configFromEnv(env = process.env) {
             throw new ConfigError(`the agent needs ${key} in its environment`);
         return value;
     };
+    const backend = env.FRANKENETES_BACKEND ?? 'docker';
+    if (backend !== 'docker' && backend !== 'aci')
+        throw new ConfigError(`FRANKENETES_BACKEND must be docker or aci, not "${backend}"`);
     const dir = env.FRANKENETES_AGENT_DIR ?? names/* AGENT_DIR */.sI;
     const read = (file) => (0,external_node_fs_.readFileSync)(`${dir}/${file}`, 'utf8');
     return {
@@ -151,8 +158,17 @@ function configFromEnv(env = process.env) {
             cpu: Number(env.FRANKENETES_POD_DEFAULT_CPU ?? 0.1),
             memoryInGB: Number(env.FRANKENETES_POD_DEFAULT_MEMORY_GB ?? 0.1),
         },
+        backend,
         engineSocket: env.FRANKENETES_ENGINE_SOCKET ?? '/var/run/docker.sock',
         standbyPool: Number(env.FRANKENETES_STANDBY_POOL ?? spec/* DEFAULT_STANDBY_POOL */.Nz),
+        azure: backend === 'aci'
+            ? {
+                subscriptionId: required('FRANKENETES_AZURE_SUBSCRIPTION_ID'),
+                podResourceGroup: env.FRANKENETES_AZURE_POD_RESOURCE_GROUP || required('FRANKENETES_AZURE_RESOURCE_GROUP'),
+                // Set by the offline emulator in the groups it runs; Azure's endpoint otherwise.
+                armEndpoint: env.FRANKENETES_ARM_ENDPOINT || undefined,
+            }
+            : undefined,
     };
 }
 
@@ -199,39 +215,14 @@ function statusOf(error) {
     return e.code ?? e.statusCode ?? e.response?.statusCode;
 }
 
-// EXTERNAL MODULE: ./node_modules/ws/lib/stream.js
-var stream = __webpack_require__(86412);
-// EXTERNAL MODULE: ./node_modules/ws/lib/extension.js
-var extension = __webpack_require__(61335);
-// EXTERNAL MODULE: ./node_modules/ws/lib/permessage-deflate.js
-var permessage_deflate = __webpack_require__(4376);
-// EXTERNAL MODULE: ./node_modules/ws/lib/receiver.js
-var receiver = __webpack_require__(20893);
-// EXTERNAL MODULE: ./node_modules/ws/lib/sender.js
-var sender = __webpack_require__(7389);
-// EXTERNAL MODULE: ./node_modules/ws/lib/subprotocol.js
-var subprotocol = __webpack_require__(43332);
-// EXTERNAL MODULE: ./node_modules/ws/lib/websocket.js
-var websocket = __webpack_require__(56681);
-// EXTERNAL MODULE: ./node_modules/ws/lib/websocket-server.js
-var websocket_server = __webpack_require__(70129);
-;// CONCATENATED MODULE: ./node_modules/ws/wrapper.mjs
-
-
-
-
-
-
-
-
-
-
-
-/* harmony default export */ const wrapper = ((/* unused pure expression or super */ null && (WebSocket)));
-
+// EXTERNAL MODULE: ./node_modules/ws/wrapper.mjs
+var wrapper = __webpack_require__(52977);
 // EXTERNAL MODULE: ./src/core/backend.ts
 var core_backend = __webpack_require__(96667);
+// EXTERNAL MODULE: ./src/core/local-pod.ts
+var local_pod = __webpack_require__(81370);
 ;// CONCATENATED MODULE: ./src/core/pods.ts
+
 
 /**
  * The address pods see as their node's (status.hostIP and the downward API's `status.hostIP`): a
@@ -241,15 +232,20 @@ const POD_HOST_IP = '127.0.0.1';
 /** Published by kube-controller-manager in every namespace; read by the default service-account volume. */
 const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
 const GiB = 2 ** 30;
+/** The DNS domain of every cluster (the kubelet's clusterDomain, and the API server's service names). */
+const CLUSTER_DOMAIN = 'cluster.local';
 /** A pod the node cannot run as given; `reason` ends up in the pod's status / events. */
 class PodError extends Error {
     reason;
-    constructor(reason, message) {
+    where;
+    constructor(reason, message, where = {}) {
         super(message);
         this.reason = reason;
+        this.where = where;
     }
 }
 const notSupported = (what) => `${what} is not supported by Frankenetes nodes`;
+const notSupportedOnAci = (what, why) => `${what} is not supported by Frankenetes nodes on ACI (${why})`;
 const unsupported = (what) => new PodError('UnsupportedPodSpec', notSupported(what));
 const configError = (message) => new PodError('CreateContainerConfigError', message);
 const b64 = (text) => Buffer.from(text, 'utf8').toString('base64');
@@ -358,34 +354,43 @@ function aciResources(e) {
     });
     return Object.keys(limits).length ? { requests, limits } : { requests };
 }
-const RESOURCE_FIELDS = new Set(['requests.cpu', 'limits.cpu', 'requests.memory', 'limits.memory']);
+const RESOURCE_FIELDS = new Set([
+    'requests.cpu',
+    'limits.cpu',
+    'requests.memory',
+    'limits.memory',
+    'requests.ephemeral-storage',
+    'limits.ephemeral-storage',
+]);
 /**
- * The downward API's resourceFieldRef, computed as the kubelet does (ceil(value / divisor)). One
- * difference: without a limit the kubelet reports the node's allocatable; a container group has no
- * node to speak of and ACI caps a container without limits at its request, so that is reported.
+ * The downward API's resourceFieldRef, as the kubelet computes it (pkg/api/v1/resource
+ * ExtractContainerResourceValue): ceil(value / divisor). A missing request is the limit, as the API
+ * server defaults it, else 0; a missing limit is the node's allocatable (the kubelet's
+ * defaultPodLimitsForDownwardAPI), 0 for what the node does not advertise.
  */
 function resourceFieldValue(pod, sel, container, env) {
     const name = sel.containerName || container;
     const c = allContainers(pod).find((x) => x.name === name);
     if (!c)
         throw configError(`resourceFieldRef ${sel.resource} refers to unknown container "${name ?? ''}"`);
-    const e = effectiveResources(c, env);
-    const divisor = sel.divisor === undefined ? 1 : parseQuantity(sel.divisor);
+    // The API server defaults the divisor to 0, which means 1 (as in the kubelet).
+    const divisor = sel.divisor === undefined ? 1 : parseQuantity(sel.divisor) || 1;
     if (!(divisor > 0))
         throw configError(`resourceFieldRef ${sel.resource} has an invalid divisor "${sel.divisor ?? ''}"`);
-    const milli = (cores) => Math.ceil(cores * 1000 - 1e-9);
-    switch (sel.resource) {
-        case 'requests.cpu':
-            return String(Math.ceil(milli(e.cpu.request) / milli(divisor)));
-        case 'limits.cpu':
-            return String(Math.ceil(milli(e.cpu.limit ?? e.cpu.request) / milli(divisor)));
-        case 'requests.memory':
-            return String(Math.ceil(Math.ceil(e.memory.request) / divisor - 1e-9));
-        case 'limits.memory':
-            return String(Math.ceil(Math.ceil(e.memory.limit ?? e.memory.request) / divisor - 1e-9));
-        default:
-            throw unsupported(`resourceFieldRef "${sel.resource}"`);
+    const [kind, resource] = sel.resource.split('.', 2);
+    const given = (list) => list?.[resource] === undefined ? undefined : parseQuantity(list[resource]);
+    const limit = given(c.resources?.limits);
+    const allocatable = {
+        cpu: env.allocatable.cpu,
+        memory: env.allocatable.memory,
+        'ephemeral-storage': env.allocatable.ephemeralStorage,
+    }[resource];
+    const value = kind === 'requests' ? (given(c.resources?.requests) ?? limit ?? 0) : (limit ?? allocatable ?? 0);
+    if (resource === 'cpu') {
+        const milli = (cores) => Math.ceil(cores * 1000 - 1e-9);
+        return String(Math.ceil(milli(value) / milli(divisor)));
     }
+    return String(Math.ceil(Math.ceil(value) / divisor - 1e-9));
 }
 function allContainers(pod) {
     return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
@@ -421,21 +426,8 @@ function volumeType(v) {
     return (Object.keys(v).find((k) => k !== 'name' && v[k] != null) ??
         'unknown');
 }
-/**
- * File names in ACI secret volumes are flat; a nested `path` ("conf/app.yaml") is refused rather
- * than flattened, which would put the file where the application does not look.
- */
-function pathProblem(path, where) {
-    if (path.includes('/')) {
-        return notSupported(`${where}: path "${path}" has a directory part (only flat file names are)`);
-    }
-    return undefined;
-}
 function itemsProblem(items, where) {
     for (const item of items ?? []) {
-        const p = pathProblem(item.path, where);
-        if (p)
-            return p;
         if ('fieldRef' in item && item.fieldRef && !isSupportedFieldPath(item.fieldRef.fieldPath)) {
             return notSupported(`${where}: fieldRef "${item.fieldRef.fieldPath}"`);
         }
@@ -468,8 +460,7 @@ function volumeProblem(v) {
             // another audience would be silently wrong.
             return notSupported(`projected volume "${v.name}": a serviceAccountToken for audience "${token.audience}"`);
         }
-        const p = (token && pathProblem(token.path, where)) ||
-            itemsProblem(source.configMap?.items, where) ||
+        const p = itemsProblem(source.configMap?.items, where) ||
             itemsProblem(source.secret?.items, where) ||
             itemsProblem(source.downwardAPI?.items, where);
         if (p)
@@ -496,6 +487,20 @@ function probeProblem(probe, name, where) {
         return notSupported(`${name} without exec or httpGet ${where}`);
     return undefined;
 }
+/** postStart / preStop: exec, httpGet and sleep, run by the agent (src/agent/lifecycle.ts). */
+function hookProblem(handler, name, where) {
+    if (!handler)
+        return undefined;
+    // The API keeps tcpSocket for compatibility only; a kubelet fails such a hook at run time.
+    if (handler.tcpSocket)
+        return notSupported(`a tcpSocket ${name} hook ${where}`);
+    // The agent shares the control plane's network namespace: it only calls the pod's own address.
+    if (handler.httpGet?.host)
+        return notSupported(`httpGet.host in the ${name} hook ${where}`);
+    if (!handler.exec && !handler.httpGet && !handler.sleep)
+        return notSupported(`a ${name} hook without exec, httpGet or sleep ${where}`);
+    return undefined;
+}
 function containerProblem(c, kind) {
     const where = `of ${kind} "${c.name}"`;
     const sc = c.securityContext;
@@ -516,14 +521,14 @@ function containerProblem(c, kind) {
         probeProblem(c.readinessProbe, 'readinessProbe', where);
     if (probe)
         return probe;
-    if (c.lifecycle?.postStart || c.lifecycle?.preStop)
-        return notSupported(`lifecycle hooks (postStart/preStop) ${where}`);
+    const hook = hookProblem(c.lifecycle?.postStart, 'postStart', where) ||
+        hookProblem(c.lifecycle?.preStop, 'preStop', where);
+    if (hook)
+        return hook;
     if (c.lifecycle?.stopSignal)
         return notSupported(`lifecycle.stopSignal ${where}`);
     if (c.restartPolicy)
         return notSupported(`restartPolicy ${c.restartPolicy} ${where} (sidecar containers)`);
-    if (c.workingDir)
-        return notSupported(`workingDir ${where}`);
     if (c.stdin || c.tty)
         return notSupported(`stdin/tty ${where}`);
     if (c.volumeDevices?.length)
@@ -537,8 +542,6 @@ function containerProblem(c, kind) {
     }
     for (const m of c.volumeMounts ?? []) {
         const mount = `volumeMount "${m.name}" ${where}`;
-        if (m.subPath || m.subPathExpr)
-            return notSupported(`subPath in ${mount}`);
         if (m.mountPropagation && m.mountPropagation !== 'None')
             return notSupported(`mountPropagation ${m.mountPropagation} in ${mount}`);
         if (m.recursiveReadOnly === 'Enabled')
@@ -566,16 +569,79 @@ function containerProblem(c, kind) {
     }
     return undefined;
 }
+const DEFAULT_TERMINATION_MESSAGE_PATH = '/dev/termination-log';
+/** Every item of a volume that lands in a file, with the mode it asks for. */
+function volumeItems(v) {
+    const sources = [
+        v.secret,
+        v.configMap,
+        v.downwardAPI,
+        ...(v.projected?.sources ?? []).flatMap((s) => [s.secret, s.configMap, s.downwardAPI]),
+    ];
+    return sources.flatMap((s) => s?.items ?? []);
+}
+/**
+ * What ACI's container groups cannot express, though a local engine can: ACI mounts whole volumes
+ * (no subPath, no single files), keeps secret volumes flat with fixed modes, has no working
+ * directory, hostname or hosts-file setting, no way to read a file of a stopped container, and
+ * assigns the group's address only once its containers' environment is fixed.
+ */
+function aciProblem(pod) {
+    const spec = pod.spec ?? { containers: [] };
+    if (spec.hostname)
+        return notSupportedOnAci('spec.hostname', "ACI names the group's host itself");
+    if (spec.subdomain)
+        return notSupportedOnAci('spec.subdomain', 'ACI keeps its own /etc/hosts');
+    if (spec.hostAliases?.length)
+        return notSupportedOnAci('hostAliases', 'ACI keeps its own /etc/hosts');
+    for (const v of spec.volumes ?? []) {
+        for (const item of volumeItems(v)) {
+            if (item.path.includes('/'))
+                return notSupportedOnAci(`path "${item.path}" in volume "${v.name}"`, 'its secret volumes are flat');
+        }
+        const modes = [
+            v.secret?.defaultMode,
+            v.configMap?.defaultMode,
+            v.downwardAPI?.defaultMode,
+            v.projected?.defaultMode,
+            ...volumeItems(v).map((i) => i.mode),
+        ];
+        const executable = modes.find((m) => m !== undefined && (m & 0o111) !== 0);
+        if (executable !== undefined) {
+            return notSupportedOnAci(`file mode ${octal(executable)} in volume "${v.name}"`, 'its volume files cannot be made executable');
+        }
+    }
+    for (const [kind, c] of containersWithKind(pod)) {
+        const where = `of ${kind} "${c.name}"`;
+        if (c.workingDir)
+            return notSupportedOnAci(`workingDir ${where}`, 'its containers have no such setting');
+        for (const m of c.volumeMounts ?? []) {
+            if (m.subPath || m.subPathExpr)
+                return notSupportedOnAci(`subPath in volumeMount "${m.name}" ${where}`, 'ACI mounts whole volumes');
+        }
+        const path = c.terminationMessagePath;
+        if (path && path !== DEFAULT_TERMINATION_MESSAGE_PATH)
+            return notSupportedOnAci(`terminationMessagePath ${path} ${where}`, 'files of a stopped container cannot be read');
+        for (const e of c.env ?? []) {
+            const field = e.valueFrom?.fieldRef?.fieldPath;
+            if (field === 'status.podIP' || field === 'status.podIPs')
+                return notSupportedOnAci(`fieldRef "${field}" in env ${e.name} ${where}`, 'the group gets its address after its environment is fixed');
+        }
+    }
+    return undefined;
+}
+const octal = (mode) => `0${mode.toString(8)}`;
 /**
  * The first thing in a pod that a Frankenetes node cannot do, as a sentence; undefined when none.
- * Checked before anything is looked up, so a pod that can never run says so at once.
+ * Checked before anything is looked up, so a pod that can never run says so at once. `backend` adds
+ * what only a local engine can do (see aciProblem).
  *
  * Accepted though not enforced (they only harden, or only matter to scheduling): readOnlyRootFilesystem,
- * runAsNonRoot without runAsUser (the image's user is not inspected here), fsGroup,
- * supplementalGroups, seLinuxOptions, emptyDir medium/sizeLimit, file modes, ephemeral-storage,
- * hostname/subdomain, imagePullPolicy, imagePullSecrets (see podReferences), activeDeadlineSeconds.
+ * runAsNonRoot without runAsUser (the image's user is not inspected here), seLinuxOptions, emptyDir
+ * medium/sizeLimit, ephemeral-storage, imagePullPolicy, imagePullSecrets (see podReferences),
+ * activeDeadlineSeconds, dnsPolicy.
  */
-function unsupportedFeature(pod) {
+function unsupportedFeature(pod, backend = 'docker') {
     const spec = pod.spec;
     if (!spec)
         return notSupported('a pod without spec');
@@ -591,8 +657,6 @@ function unsupportedFeature(pod) {
         return notSupported('shareProcessNamespace');
     if (spec.ephemeralContainers?.length)
         return notSupported('ephemeral containers');
-    if (spec.hostAliases?.length)
-        return notSupported('hostAliases');
     if (spec.dnsConfig)
         return notSupported('dnsConfig');
     if (spec.os?.name && spec.os.name !== 'linux')
@@ -620,7 +684,7 @@ function unsupportedFeature(pod) {
         if (p)
             return p;
     }
-    return undefined;
+    return backend === 'aci' ? aciProblem(pod) : undefined;
 }
 // ---------------------------------------------------------------------------------------------
 // Objects the pod refers to
@@ -692,27 +756,36 @@ function objectFiles(lookups, kind, name) {
         files.set(key, secret.data?.[key] ?? '');
     return files;
 }
+const DEFAULT_FILE_MODE = 0o644;
+/** Why a volume cannot be set up: the kubelet's FailedMount wording. */
+const mountError = (volume, message) => new PodError('FailedMount', `MountVolume.SetUp failed for volume "${volume}" : ${message}`, { volume });
 /** Adds a ConfigMap's / Secret's keys (all, or `items` key → path) to a volume's files. */
-function projectObject(lookups, kind, name, items, optional, files) {
+function projectObject(lookups, volume, kind, source, defaultMode, out) {
+    const name = source.name ?? '';
     const all = objectFiles(lookups, kind, name);
     if (!all) {
-        if (optional)
+        if (source.optional)
             return; // an optional object that does not exist: an empty volume, as on a kubelet
-        throw configError(`${kind.toLowerCase()} "${name}" not found`);
+        throw mountError(volume, `${kind.toLowerCase()} "${name}" not found`);
     }
-    if (!items?.length) {
-        for (const [key, content] of all)
-            files[key] = content;
+    if (!source.items?.length) {
+        for (const [key, content] of all) {
+            out.files[key] = content;
+            out.modes[key] = defaultMode;
+        }
         return;
     }
-    for (const item of items) {
+    for (const item of source.items) {
         const content = all.get(item.key);
         if (content === undefined) {
-            if (optional)
+            if (source.optional)
                 continue;
-            throw configError(`couldn't find key ${item.key} in ${kind} ${namespaceOf(lookups.pod)}/${name}`);
+            throw mountError(volume, kind === 'ConfigMap'
+                ? `configmap references non-existent config key: ${item.key}`
+                : `references non-existent secret key: ${item.key}`);
         }
-        files[item.path] = content;
+        out.files[item.path] = content;
+        out.modes[item.path] = item.mode ?? defaultMode;
     }
 }
 /** The downward API's `key="value"` lines (sorted, like the kubelet's fieldpath.FormatMap). */
@@ -722,10 +795,10 @@ function formatMap(map) {
         .join('\n');
 }
 /**
- * A downward-API field of the pod. status.podIP is '' here: the address exists only once the group
- * does (ACI assigns it at creation; locally the engine does), and environment variables and files are
- * fixed before that — recreating the group to inject it would change the address again. status.hostIP
- * is POD_HOST_IP, what the node reports as its address.
+ * A downward-API field of the pod. status.podIP is POD_IP_PLACEHOLDER: the address exists only once
+ * the group has its sandbox, after this translation; the local backend puts it in before creating
+ * containers (ACI assigns it at creation, after the environment is fixed: refused there).
+ * status.hostIP is POD_HOST_IP, what the node reports as its address.
  */
 function fieldValue(pod, path, env) {
     const meta = pod.metadata ?? {};
@@ -749,7 +822,7 @@ function fieldValue(pod, path, env) {
             return POD_HOST_IP;
         case 'status.podIP':
         case 'status.podIPs':
-            return '';
+            return env.backend === 'aci' ? '' : local_pod/* POD_IP_PLACEHOLDER */.gi;
     }
     const m = SUBSCRIPTED_FIELD.exec(path);
     if (m) {
@@ -764,61 +837,72 @@ function fieldValue(pod, path, env) {
 function isFileVolume(v) {
     return Boolean(v.secret || v.configMap || v.projected || v.downwardAPI);
 }
-function downwardFiles(lookups, items, files) {
+function downwardFiles(lookups, items, defaultMode, out) {
     for (const item of items ?? []) {
+        let value;
         if (item.fieldRef)
-            files[item.path] = b64(fieldValue(lookups.pod, item.fieldRef.fieldPath, lookups.env));
-        else if (item.resourceFieldRef) {
-            files[item.path] = b64(resourceFieldValue(lookups.pod, item.resourceFieldRef, undefined, lookups.env));
-        }
+            value = fieldValue(lookups.pod, item.fieldRef.fieldPath, lookups.env);
+        else if (item.resourceFieldRef)
+            value = resourceFieldValue(lookups.pod, item.resourceFieldRef, undefined, lookups.env);
+        if (value === undefined)
+            continue;
+        out.files[item.path] = b64(value);
+        out.modes[item.path] = item.mode ?? defaultMode;
     }
-}
-/** An ACI secret volume, keys sorted so equal inputs give equal groups. */
-function fileVolume(name, files) {
-    return { name, secret: Object.fromEntries(sortedKeys(files).map((k) => [k, files[k] ?? ''])) };
 }
 /**
  * A pod volume as an ACI volume: emptyDir stays emptyDir; secret, configMap (ACI has no such volume),
- * projected and downwardAPI volumes become secret volumes (file name → base64 content).
+ * projected and downwardAPI volumes become secret volumes (file name → base64 content, keys sorted so
+ * equal inputs give equal groups), with the modes their files ask for.
  */
 function toVolume(v, lookups) {
     if (v.emptyDir)
-        return { name: v.name, emptyDir: {} };
-    const files = {};
+        return { volume: { name: v.name, emptyDir: {} }, modes: {} };
+    const out = { files: {}, modes: {} };
     if (v.secret) {
-        projectObject(lookups, 'Secret', v.secret.secretName ?? '', v.secret.items, v.secret.optional, files);
+        const { secretName, items, optional, defaultMode } = v.secret;
+        projectObject(lookups, v.name, 'Secret', { name: secretName, items, optional }, defaultMode ?? DEFAULT_FILE_MODE, out);
     }
     else if (v.configMap) {
-        projectObject(lookups, 'ConfigMap', v.configMap.name ?? '', v.configMap.items, v.configMap.optional, files);
+        projectObject(lookups, v.name, 'ConfigMap', v.configMap, v.configMap.defaultMode ?? DEFAULT_FILE_MODE, out);
     }
     else if (v.downwardAPI) {
-        downwardFiles(lookups, v.downwardAPI.items, files);
+        downwardFiles(lookups, v.downwardAPI.items, v.downwardAPI.defaultMode ?? DEFAULT_FILE_MODE, out);
     }
     else if (v.projected) {
+        const mode = v.projected.defaultMode ?? DEFAULT_FILE_MODE;
         for (const source of v.projected.sources ?? []) {
             if (source.serviceAccountToken) {
                 const token = lookups.env.serviceAccountToken;
                 if (!token)
-                    throw configError(`projected volume "${v.name}" needs a service account token and none was issued`);
-                files[source.serviceAccountToken.path] = b64(token);
+                    throw mountError(v.name, 'failed to fetch token: no service account token was issued');
+                out.files[source.serviceAccountToken.path] = b64(token);
+                out.modes[source.serviceAccountToken.path] = mode;
             }
             else if (source.configMap) {
-                const s = source.configMap;
-                projectObject(lookups, 'ConfigMap', s.name ?? '', s.items, s.optional, files);
+                projectObject(lookups, v.name, 'ConfigMap', source.configMap, mode, out);
             }
             else if (source.secret) {
-                const s = source.secret;
-                projectObject(lookups, 'Secret', s.name ?? '', s.items, s.optional, files);
+                projectObject(lookups, v.name, 'Secret', source.secret, mode, out);
             }
             else if (source.downwardAPI) {
-                downwardFiles(lookups, source.downwardAPI.items, files);
+                downwardFiles(lookups, source.downwardAPI.items, mode, out);
             }
         }
     }
     else {
         throw unsupported(`${volumeType(v)} volume "${v.name}"`);
     }
-    return fileVolume(v.name, files);
+    const fsGroup = lookups.pod.spec?.securityContext?.fsGroup;
+    const modes = {};
+    for (const path of sortedKeys(out.files)) {
+        // With an fsGroup the kubelet makes the files group-readable (SetVolumeOwnership's read-only mask).
+        const mode = (out.modes[path] ?? DEFAULT_FILE_MODE) | (fsGroup === undefined ? 0 : 0o440);
+        if (mode !== DEFAULT_FILE_MODE)
+            modes[path] = mode;
+    }
+    const secret = Object.fromEntries(sortedKeys(out.files).map((k) => [k, out.files[k] ?? '']));
+    return { volume: { name: v.name, secret }, modes };
 }
 // ---------------------------------------------------------------------------------------------
 // Environment
@@ -1028,32 +1112,77 @@ function toMounts(c, fileVolumes) {
         readOnly: Boolean(m.readOnly) || fileVolumes.has(m.name),
     }));
 }
+/**
+ * A mount's path inside its volume: subPath, or subPathExpr with `$(VAR)` taken from the
+ * container's environment, checked as the kubelet's makeMounts does (kubelet_pods.go).
+ */
+function subPathOf(m, values) {
+    let path = m.subPath;
+    if (m.subPathExpr) {
+        const missing = new Set();
+        path = expandVars(m.subPathExpr, (name) => {
+            const value = values.get(name);
+            if (!value)
+                missing.add(name);
+            return value ?? '';
+        });
+        if (missing.size)
+            throw configError(`missing value for ${[...missing].sort().join(', ')}`);
+    }
+    if (!path)
+        return undefined;
+    if (path.startsWith('/'))
+        throw configError(`error SubPath \`${path}\` must not be an absolute path`);
+    if (path.split('/').includes('..'))
+        throw configError(`unable to provision SubPath \`${path}\`: must not contain '..'`);
+    return path;
+}
 /** The parts init and regular containers share: image, command / args, environment, mounts, securityContext. */
 function commonParts(c, lookups, fileVolumes) {
-    if (!c.image?.trim())
-        throw new PodError('InvalidImageName', `container "${c.name}" has no image`);
-    const { variables, values } = containerEnv(c, lookups);
-    const expand = (list) => (list ?? []).map((s) => expandVars(s, (n) => values.get(n)));
-    const command = c.command?.length ? [...expand(c.command), ...expand(c.args)] : undefined;
-    const args = !command && c.args?.length ? expand(c.args) : undefined;
-    const base = defined({
-        name: c.name,
-        image: c.image,
-        command,
-        environmentVariables: variables,
-        volumeMounts: toMounts(c, fileVolumes),
-        securityContext: toSecurityContext(lookups.pod, c),
-    });
-    return { base, args };
+    try {
+        if (!c.image?.trim())
+            throw new PodError('InvalidImageName', `container "${c.name}" has no image`);
+        const { variables, values } = containerEnv(c, lookups);
+        const expand = (list) => (list ?? []).map((s) => expandVars(s, (n) => values.get(n)));
+        const command = c.command?.length ? [...expand(c.command), ...expand(c.args)] : undefined;
+        const args = !command && c.args?.length ? expand(c.args) : undefined;
+        const base = defined({
+            name: c.name,
+            image: c.image,
+            command,
+            environmentVariables: variables,
+            volumeMounts: toMounts(c, fileVolumes),
+            securityContext: toSecurityContext(lookups.pod, c),
+        });
+        const subPaths = {};
+        for (const m of c.volumeMounts ?? []) {
+            const path = subPathOf(m, values);
+            if (path)
+                subPaths[m.mountPath] = path;
+        }
+        const local = defined({
+            subPaths: Object.keys(subPaths).length ? subPaths : undefined,
+            terminationMessagePath: c.terminationMessagePath ?? DEFAULT_TERMINATION_MESSAGE_PATH,
+            workingDir: c.workingDir || undefined,
+            readOnlyRootFilesystem: c.securityContext?.readOnlyRootFilesystem || undefined,
+        });
+        return { base, args, local };
+    }
+    catch (error) {
+        // What is wrong with a container's own configuration is reported on that container.
+        if (error instanceof PodError && error.reason !== 'UnsupportedPodSpec' && !error.where.container)
+            throw new PodError(error.reason, error.message, { container: c.name });
+        throw error;
+    }
 }
 function toInitContainer(c, lookups, fileVolumes) {
     // ACI init containers have no resources, ports or probes: they run with the group's resources, and
     // Kubernetes allows no probes on them; their ports are informational only.
-    const { base, args } = commonParts(c, lookups, fileVolumes);
-    return { definition: base, args };
+    const { base, args, local } = commonParts(c, lookups, fileVolumes);
+    return { definition: base, args, local };
 }
 function toContainer(c, lookups, fileVolumes) {
-    const { base, args } = commonParts(c, lookups, fileVolumes);
+    const { base, args, local } = commonParts(c, lookups, fileVolumes);
     const ports = (c.ports ?? []).map((p) => ({
         port: p.containerPort,
         protocol: (p.protocol ?? 'TCP').toUpperCase(),
@@ -1070,7 +1199,38 @@ function toContainer(c, lookups, fileVolumes) {
         readinessProbe: toProbe(c, c.readinessProbe, 'readinessProbe'),
         securityContext: base.securityContext,
     });
-    return { definition, args };
+    return { definition, args, local };
+}
+const HOSTNAME_MAX = 63;
+/**
+ * The pod's hostname and the names /etc/hosts gives its address, as the kubelet's
+ * GeneratePodHostNameAndDomain: spec.hostname or the pod's name (cut to 63 characters, without a
+ * trailing '-' or '.'), `<hostname>.<subdomain>.<namespace>.svc.cluster.local` with a subdomain,
+ * which setHostnameAsFQDN makes the hostname itself.
+ */
+function podHostname(pod) {
+    const spec = pod.spec;
+    let short = spec?.hostname || pod.metadata?.name || '';
+    if (short.length > HOSTNAME_MAX)
+        short = short.slice(0, HOSTNAME_MAX).replace(/[-.]+$/, '');
+    const fqdn = spec?.subdomain
+        ? `${short}.${spec.subdomain}.${namespaceOf(pod)}.svc.${CLUSTER_DOMAIN}`
+        : undefined;
+    let hostname = short;
+    if (spec?.setHostnameAsFQDN && fqdn) {
+        if (fqdn.length > HOSTNAME_MAX + 1) {
+            throw new PodError('FailedCreatePodSandBox', `failed to construct FQDN from pod hostname and cluster domain, FQDN ${fqdn} is too long (64 characters is the max, ${fqdn.length} characters requested)`);
+        }
+        hostname = fqdn;
+    }
+    const aliases = (spec?.hostAliases ?? []).map((a) => ({ ip: a.ip, hostnames: [...(a.hostnames ?? [])] }));
+    return {
+        hostname,
+        etcHosts: defined({
+            names: fqdn ? [fqdn, short] : [short],
+            aliases: aliases.length ? aliases : undefined,
+        }),
+    };
 }
 const RESTART_POLICIES = new Set(['Always', 'OnFailure', 'Never']);
 function buildGroup(pod, env) {
@@ -1079,22 +1239,27 @@ function buildGroup(pod, env) {
     const podName = pod.metadata?.name ?? '';
     const name = podGroupName(env.cluster, namespace, podName);
     const lookups = new Lookups(pod, env);
+    const { hostname, etcHosts } = podHostname(pod);
     const podVolumes = spec.volumes ?? [];
     const fileVolumes = new Set(podVolumes.filter(isFileVolume).map((v) => v.name));
-    const volumes = podVolumes.map((v) => toVolume(v, lookups));
+    const fileModes = {};
+    const volumes = podVolumes.map((v) => {
+        const { volume, modes } = toVolume(v, lookups);
+        if (Object.keys(modes).length)
+            fileModes[v.name] = modes;
+        return volume;
+    });
     const args = {};
-    const initContainers = (spec.initContainers ?? []).map((c) => {
-        const t = toInitContainer(c, lookups, fileVolumes);
+    const localContainers = {};
+    const collect = (c, t) => {
         if (t.args)
             args[c.name] = t.args;
+        if (Object.keys(t.local).length)
+            localContainers[c.name] = t.local;
         return t.definition;
-    });
-    const containers = spec.containers.map((c) => {
-        const t = toContainer(c, lookups, fileVolumes);
-        if (t.args)
-            args[c.name] = t.args;
-        return t.definition;
-    });
+    };
+    const initContainers = (spec.initContainers ?? []).map((c) => collect(c, toInitContainer(c, lookups, fileVolumes)));
+    const containers = spec.containers.map((c) => collect(c, toContainer(c, lookups, fileVolumes)));
     // The group's address: every distinct (port, protocol) of its containers. Locally each is published
     // on 127.0.0.1 — at the pod's hostPort when it asks for one, else at any free port (0).
     const ports = [];
@@ -1112,9 +1277,16 @@ function buildGroup(pod, env) {
     const restartPolicy = spec.restartPolicy ?? 'Always';
     if (!RESTART_POLICIES.has(restartPolicy))
         throw unsupported(`restartPolicy ${restartPolicy}`);
+    const psc = spec.securityContext;
     const local = defined({
         hostPorts: ports.length ? hostPorts : undefined,
         args: Object.keys(args).length ? args : undefined,
+        hostname,
+        etcHosts,
+        containers: Object.keys(localContainers).length ? localContainers : undefined,
+        fileModes: Object.keys(fileModes).length ? fileModes : undefined,
+        fsGroup: psc?.fsGroup ?? undefined,
+        supplementalGroups: psc?.supplementalGroups?.length ? [...psc.supplementalGroups] : undefined,
     });
     return defined({
         name,
@@ -1133,26 +1305,26 @@ function buildGroup(pod, env) {
         initContainers: initContainers.length ? initContainers : undefined,
         containers,
         volumes: volumes.length ? volumes : undefined,
-        local: Object.keys(local).length ? local : undefined,
+        local,
     });
 }
 /**
- * One container group for a pod bound to this node, or why the node cannot run it: 'UnsupportedPodSpec'
- * (permanent: see `unsupportedFeature`), 'CreateContainerConfigError' (a ConfigMap, Secret, key or
- * token is missing: may resolve once it exists) or 'InvalidImageName'. Messages name the pod.
+ * One container group for a pod bound to this node, or why the node cannot run it (yet): see
+ * `Translation`. UnsupportedPodSpec messages name the pod; the others are the kubelet's wording for
+ * the container or volume they name.
  */
 function podToContainerGroup(pod, env) {
-    const id = podId(pod);
     try {
-        const problem = unsupportedFeature(pod);
+        const problem = unsupportedFeature(pod, env.backend);
         if (problem)
-            return { ok: false, reason: 'UnsupportedPodSpec', message: `pod ${id}: ${problem}` };
+            return { ok: false, reason: 'UnsupportedPodSpec', message: `pod ${podId(pod)}: ${problem}` };
         return { ok: true, group: buildGroup(pod, env) };
     }
     catch (error) {
-        if (error instanceof PodError)
-            return { ok: false, reason: error.reason, message: `pod ${id}: ${error.message}` };
-        throw error;
+        if (!(error instanceof PodError))
+            throw error;
+        const message = error.reason === 'UnsupportedPodSpec' ? `pod ${podId(pod)}: ${error.message}` : error.message;
+        return defined({ ok: false, reason: error.reason, message, ...error.where });
     }
 }
 /**
@@ -1380,6 +1552,64 @@ function qosClass(pod) {
     return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady']);
+/** Per container, the end of its termination message file the kubelet reads (MaxContainerTerminationMessageLength). */
+const TERMINATION_MESSAGE_MAX_BYTES = 4096;
+/** FallbackToLogsOnError takes the last 80 lines of the log, at most 2048 bytes of them. */
+const TERMINATION_LOG_LINES = 80;
+const TERMINATION_LOG_BYTES = 2048;
+/** All termination messages of a pod together (MaxPodTerminationMessageLogLength), shared equally. */
+const POD_TERMINATION_MESSAGES_BYTES = 12 * 1024;
+const lastBytes = (text, max) => {
+    const bytes = Buffer.from(text, 'utf8');
+    return bytes.length <= max ? text : bytes.subarray(bytes.length - max).toString('utf8');
+};
+const firstBytes = (text, max) => {
+    const bytes = Buffer.from(text, 'utf8');
+    return bytes.length <= max ? text : bytes.subarray(0, max).toString('utf8');
+};
+/** Whether a terminated container's message comes from its log: FallbackToLogsOnError, an empty file and a failure. */
+function terminationMessageNeedsLogs(file, policy, exitCode) {
+    return policy === 'FallbackToLogsOnError' && exitCode !== 0 && !file;
+}
+/**
+ * A terminated container's message as the kubelet makes it (kuberuntime getTerminationMessage): the
+ * end of its terminationMessagePath file; when `terminationMessageNeedsLogs`, the end of its log.
+ */
+function terminationMessage(file, policy, exitCode, logs) {
+    if (terminationMessageNeedsLogs(file, policy, exitCode)) {
+        const lines = (logs ?? '').split('\n');
+        if (lines.at(-1) === '')
+            lines.pop();
+        const tail = lines.slice(-TERMINATION_LOG_LINES).join('\n') + (lines.length ? '\n' : '');
+        return lastBytes(tail, TERMINATION_LOG_BYTES);
+    }
+    return lastBytes(file ?? '', TERMINATION_MESSAGE_MAX_BYTES);
+}
+/** Applies what the node knows (postStart hooks running, messages, reasons to wait) to a container's status. */
+function observedByNode(o, node, maxMessageBytes) {
+    const name = o.status.name;
+    if (o.observed === 'running' && node.postStartRunning?.includes(name)) {
+        const state = { waiting: { reason: 'ContainerCreating' } };
+        return {
+            ...o,
+            observed: 'waiting',
+            startedAt: undefined,
+            status: { ...o.status, state, ready: false, started: false },
+        };
+    }
+    const waiting = node.waiting?.[name];
+    if (waiting && o.observed !== 'running' && o.observed !== 'terminated' && !o.status.lastState?.terminated) {
+        return { ...o, status: { ...o.status, state: { waiting: defined({ ...waiting }) } } };
+    }
+    const terminated = o.status.state?.terminated;
+    const message = node.terminationMessages?.[name];
+    if (o.observed === 'terminated' && terminated && message) {
+        const full = terminated.message ? `${terminated.message}: ${message}` : message;
+        const state = { terminated: { ...terminated, message: firstBytes(full, maxMessageBytes) } };
+        return { ...o, status: { ...o.status, state } };
+    }
+    return o;
+}
 /**
  * A pod's status from its container group (undefined: not created yet), as the kubelet would
  * report it. Conditions keep their previous lastTransitionTime while their status is unchanged; a
@@ -1388,7 +1618,7 @@ const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 
  * Before the group exists, containers wait with reason ContainerCreating (PodInitializing for pods
  * with init containers), and Initialized is True for pods without init containers — both as a kubelet.
  */
-function podStatusFromGroup(pod, group, now) {
+function podStatusFromGroup(pod, group, now, node = {}) {
     const spec = pod.spec ?? { containers: [] };
     const previous = pod.status;
     const generation = pod.metadata?.generation;
@@ -1398,14 +1628,15 @@ function podStatusFromGroup(pod, group, now) {
     for (const c of [...(group?.initContainers ?? []), ...(group?.containers ?? [])])
         views.set(c.name, c.instanceView);
     const idOf = (name) => (group ? `frankenetes://${group.name ?? ''}/${name}` : undefined);
-    const inits = initSpecs.map((c) => group && !views.has(c.name)
+    const maxMessageBytes = Math.floor(POD_TERMINATION_MESSAGES_BYTES / Math.max(1, initSpecs.length + spec.containers.length));
+    const inits = initSpecs.map((c) => observedByNode(group && !views.has(c.name)
         ? unknownContainer(c, 'PodInitializing', true)
-        : observeContainer(c, views.get(c.name), idOf(c.name), 'PodInitializing', true));
+        : observeContainer(c, views.get(c.name), idOf(c.name), 'PodInitializing', true), node, maxMessageBytes));
     const initDone = inits.every((c) => c.observed === 'terminated' && c.exitCode === 0);
     const waitingReason = hasInit && !initDone ? 'PodInitializing' : 'ContainerCreating';
-    const containers = spec.containers.map((c) => group && !views.has(c.name)
+    const containers = spec.containers.map((c) => observedByNode(group && !views.has(c.name)
         ? unknownContainer(c, waitingReason, false)
-        : observeContainer(c, views.get(c.name), idOf(c.name), waitingReason, false));
+        : observeContainer(c, views.get(c.name), idOf(c.name), waitingReason, false), node, maxMessageBytes));
     const restartPolicy = spec.restartPolicy ?? 'Always';
     const phase = podPhase(restartPolicy, inits, containers);
     const all = [...inits, ...containers];
@@ -1567,7 +1798,7 @@ function exitStatus(code) {
  */
 function startKubeletApi(config, backend, log) {
     const groupOf = (r) => podGroupName(config.cluster, r.namespace, r.pod);
-    const wss = new websocket_server({
+    const wss = new wrapper/* WebSocketServer */.zu({
         noServer: true,
         handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false,
     });
@@ -1762,6 +1993,172 @@ var external_node_http_ = __webpack_require__(37067);
 var external_node_http_default = /*#__PURE__*/__webpack_require__.n(external_node_http_);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __webpack_require__(77030);
+;// CONCATENATED MODULE: ./src/agent/lifecycle.ts
+
+
+
+/** Go's `%v` of a []string: `[a b c]`. */
+const lifecycle_goList = (items) => `[${items.join(' ')}]`;
+/** The kubelet's `format.Pod`: `name_namespace(uid)`. */
+function formatPod(pod) {
+    return `${pod.metadata?.name ?? ''}_${pod.metadata?.namespace ?? ''}(${pod.metadata?.uid ?? ''})`;
+}
+/** An httpGet hook's port: a number, a numeric string, or the name of one of the container's ports. */
+function resolveHookPort(container, port) {
+    if (typeof port === 'number')
+        return port;
+    if (/^\d+$/.test(port))
+        return Number(port);
+    const found = container.ports?.find((p) => p.name === port);
+    if (!found)
+        throw new Error(`couldn't find port: ${port} in container "${container.name}"`);
+    return found.containerPort;
+}
+/** The URL an httpGet hook requests: the pod's IP (a `host` is refused), port, path, scheme (default HTTP). */
+function hookUrl(container, get, podIP) {
+    const scheme = (get.scheme ?? 'HTTP').toLowerCase();
+    const path = get.path ? (get.path.startsWith('/') ? get.path : `/${get.path}`) : '/';
+    const port = resolveHookPort(container, get.port);
+    return new URL(`${scheme}://${(0,external_node_net_.isIPv6)(podIP) ? `[${podIP}]` : podIP}:${port}${path}`);
+}
+/**
+ * Runs one hook handler. Resolves to undefined when it succeeded, else to the kubelet's message
+ * (the FailedPostStartHook / FailedPreStopHook event's). As on a kubelet, an exec hook fails on a
+ * non-zero exit, an HTTP hook only when no response comes (its status is not checked), a sleep
+ * never, and any hook fails when `target.signal` ends it first.
+ */
+async function runHook(pod, container, handler, target) {
+    const where = `for Container "${container.name}" in Pod "${formatPod(pod)}"`;
+    if (handler.exec) {
+        const command = handler.exec.command ?? [];
+        try {
+            const { exitCode, stdout, stderr } = await abortable(target.exec(command), target.signal);
+            if (exitCode === 0)
+                return undefined;
+            const error = `command '${command.join(' ')}' exited with ${exitCode}: ${stderr}`;
+            return `Exec lifecycle hook (${lifecycle_goList(command)}) ${where} failed - error: ${error}, message: ${JSON.stringify(stdout + stderr)}`;
+        }
+        catch (error) {
+            return `Exec lifecycle hook (${lifecycle_goList(command)}) ${where} failed - error: ${error.message}, message: ""`;
+        }
+    }
+    if (handler.httpGet) {
+        const get = handler.httpGet;
+        try {
+            if (!target.podIP)
+                throw new Error('the pod has no IP address yet');
+            const url = hookUrl(container, get, target.podIP);
+            const headers = { 'user-agent': 'kube-lifecycle/1', accept: '*/*' };
+            for (const h of get.httpHeaders ?? [])
+                if (h.name)
+                    headers[h.name.toLowerCase()] = h.value ?? '';
+            await httpGet(url, headers, target.signal);
+            return undefined;
+        }
+        catch (error) {
+            return `HTTP lifecycle hook (${get.path ?? ''}) ${where} failed - error: ${error.message}`;
+        }
+    }
+    if (handler.sleep) {
+        const seconds = handler.sleep.seconds;
+        try {
+            await abortable(new Promise((resolve) => setTimeout(resolve, seconds * 1000).unref()), target.signal);
+            return undefined;
+        }
+        catch (error) {
+            return `Sleep lifecycle hook (${seconds}) ${where} failed - error: ${error.message}`;
+        }
+    }
+    return `Cannot run handler: invalid handler: ${JSON.stringify(handler)}`;
+}
+function abortable(promise, signal) {
+    if (!signal)
+        return promise;
+    if (signal.aborted)
+        return Promise.reject(new Error('the grace period ended'));
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(new Error('the grace period ended'));
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then((value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
+}
+/** One GET; resolves once the response's body was read, whatever its status. Certificates are not verified, as by a kubelet. */
+function httpGet(url, headers, signal) {
+    return new Promise((resolve, reject) => {
+        const onResponse = (res) => {
+            res.resume();
+            res.on('end', () => resolve());
+            res.on('error', reject);
+        };
+        const options = { method: 'GET', headers, agent: false, signal };
+        const request = url.protocol === 'https:'
+            ? external_node_https_default().request(url, { ...options, rejectUnauthorized: false }, onResponse)
+            : external_node_http_default().request(url, options, onResponse);
+        request.on('error', reject);
+        request.end();
+    });
+}
+const startOf = (value) => value === undefined ? undefined : new Date(value).getTime();
+/**
+ * postStart hooks, one run per start of a container (a container the engine restarts runs it again),
+ * as the kubelet runs them right after starting the container.
+ */
+class PostStartHooks {
+    options;
+    /** Per pod, per container: the start time its hook ran for, and whether it still runs. */
+    runs = new Map();
+    constructor(options) {
+        this.options = options;
+    }
+    /** Starts the hooks due for the pod's running containers; returns the containers whose hook still runs. */
+    sync(podKey, pod, group) {
+        const runs = this.runs.get(podKey) ?? new Map();
+        this.runs.set(podKey, runs);
+        const running = [];
+        for (const c of pod.spec?.containers ?? []) {
+            const handler = c.lifecycle?.postStart;
+            const state = group.containers?.find((x) => x.name === c.name)?.instanceView?.currentState;
+            const started = startOf(state?.startTime);
+            if (!handler ||
+                state?.state !== 'Running' ||
+                state.detailStatus === 'Restarting' ||
+                started === undefined)
+                continue;
+            const run = runs.get(c.name);
+            if (run?.started === started) {
+                if (run.running)
+                    running.push(c.name);
+                continue;
+            }
+            if (!run && started < this.options.since) {
+                runs.set(c.name, { started, running: false });
+                continue;
+            }
+            const entry = { started, running: true };
+            runs.set(c.name, entry);
+            running.push(c.name);
+            void this.options
+                .run(podKey, c.name, handler)
+                .catch((error) => `Cannot run handler: ${error.message}`)
+                .then((failure) => {
+                entry.running = false;
+                if (this.runs.get(podKey)?.get(c.name) === entry)
+                    this.options.onDone(podKey, c.name, failure);
+            });
+        }
+        return running;
+    }
+    forget(podKey) {
+        this.runs.delete(podKey);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/agent/probes.ts
 
 
@@ -2195,12 +2592,23 @@ function applyReadiness(status, readiness, now, previous) {
 
 
 
+
+
 // Engine events drive most updates; the resync only catches what they missed (each pass inspects every group).
 const RESYNC_MS = 30_000;
 // Pod starts are CPU-bound on the engine: fewer at once finish the first pods sooner, same throughput.
 const MAX_PARALLEL = 4;
 const keyOf = (pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 const isTerminal = (pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+const containersOf = (pod) => [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+/**
+ * Retries of pods that cannot start yet, as the kubelet's pod workers back off: a missing ConfigMap,
+ * Secret or key is looked up again after 1 s, doubling to 10 s (the kubelet's 10 s); an image pull
+ * after 10 s, doubling to 5 min (the kubelet's image back-off).
+ */
+const RETRY = { config: { firstMs: 1000, maxMs: 10_000 }, image: { firstMs: 10_000, maxMs: 300_000 } };
+/** What a hook's or a log's output may add to an event or a status. */
+const MAX_OUTPUT = 4096;
 /**
  * The virtual kubelet's pod loop (virtual-kubelet's PodLifecycleHandler, in one class): watches
  * the pods bound to this node and makes the backend's container groups and the pods' status agree.
@@ -2223,6 +2631,24 @@ class PodController {
     stopped = false;
     stops = [];
     podIPs = new Map();
+    /**
+     * Pods that could not start: how many attempts failed, and the timer of the next one. While it
+     * runs, other reasons to reconcile (their own status updates, the resync) do not try again.
+     */
+    retries = new Map();
+    /** The last failure reported per pod UID: an unchanged one gets no new event. */
+    reported = new Map();
+    /** Termination messages read back, per pod and container run (they never change once read). */
+    messages = new Map();
+    postStart = new PostStartHooks({
+        since: Date.now(),
+        run: (key, container, handler) => this.hook(key, container, handler),
+        onDone: (key, container, failure) => {
+            if (failure)
+                void this.failedPostStart(key, container, failure);
+            this.schedule(key);
+        },
+    });
     /** The engine runs no probes: the agent does, from inside the cluster network. */
     probes = new ProbeManager({
         run: (key, container, probe) => this.probe(key, container, probe),
@@ -2265,6 +2691,8 @@ class PodController {
         this.probes.stop();
         for (const stop of this.stops)
             stop();
+        for (const retry of this.retries.values())
+            clearTimeout(retry.timer);
     }
     /** Removes groups of this node whose pod no longer exists (deleted while the agent was down); returns the others. */
     async removeOrphans() {
@@ -2365,8 +2793,13 @@ class PodController {
     }
     async reconcile(key) {
         const pod = this.pods.get(key);
-        if (!pod || pod.metadata?.deletionTimestamp)
+        if (!pod || pod.metadata?.deletionTimestamp) {
             this.probes.forget(key);
+            this.postStart.forget(key);
+            this.messages.delete(key);
+            clearTimeout(this.retries.get(key)?.timer);
+            this.retries.delete(key);
+        }
         if (!pod) {
             const [namespace = '', name = ''] = key.split('/');
             await this.backend.delete(podGroupName(this.config.cluster, namespace, name), {
@@ -2384,13 +2817,20 @@ class PodController {
             group = undefined;
         }
         if (!group && !isTerminal(pod)) {
+            if (this.retries.get(key)?.timer)
+                return; // backing off; its status says why it waits
             group = await this.create(pod);
             if (!group)
                 return;
         }
+        let node = {};
         if (group) {
             this.podIPs.set(key, group.ipAddress?.ip || undefined);
             this.probes.sync(key, group);
+            node = {
+                postStartRunning: this.postStart.sync(key, pod, group),
+                terminationMessages: await this.terminationMessages(key, pod, group),
+            };
         }
         else {
             this.probes.forget(key);
@@ -2400,7 +2840,7 @@ class PodController {
                 return;
         }
         const now = new Date();
-        const status = podStatusFromGroup(pod, group, now);
+        const status = podStatusFromGroup(pod, group, now, node);
         await this.writeStatus(pod, applyReadiness(status, (c) => this.probes.readiness(key, c), now, pod.status));
     }
     async probe(key, container, probe) {
@@ -2427,29 +2867,139 @@ class PodController {
             return;
         await this.event(pod, 'Warning', 'Unhealthy', 'Liveness probe failed', container);
         await this.event(pod, 'Normal', 'Killing', `Container ${container} failed liveness probe, will be restarted`, container);
-        await this.backend
-            .restartContainer(this.groupName(pod), container, {
-            gracePeriodSeconds: pod.spec?.terminationGracePeriodSeconds ?? 30,
-        })
-            .catch((error) => this.log(`restart ${key} ${container}: ${error.message}`));
+        await this.killContainer(pod, container);
         this.schedule(key);
     }
+    /**
+     * Kills a container as the kubelet's killContainer does: its preStop hook first, within the grace
+     * period, then SIGTERM with what is left of it (at least 2 s), then SIGKILL; the backend starts it
+     * again unless the pod's restartPolicy is Never.
+     */
+    async killContainer(pod, container) {
+        const name = this.groupName(pod);
+        const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
+        const group = await this.backend.get(name);
+        const left = group ? await this.preStop(pod, group, grace, [container]) : grace;
+        await this.backend
+            .restartContainer(name, container, { gracePeriodSeconds: left })
+            .catch((error) => this.log(`restart ${keyOf(pod)} ${container}: ${error.message}`));
+    }
+    /**
+     * Runs the preStop hooks of the given running containers (all by default) at once, for at most
+     * `grace` seconds, and returns the grace left for SIGTERM: `grace` when no hook ran, else what the
+     * hooks left of it and at least 2 s (the kubelet's minimumGracePeriodInSeconds).
+     */
+    async preStop(pod, group, grace, only) {
+        const hooks = (pod.spec?.containers ?? []).filter((c) => {
+            if (!c.lifecycle?.preStop || (only && !only.includes(c.name)))
+                return false;
+            const state = group.containers?.find((x) => x.name === c.name)?.instanceView?.currentState;
+            return state?.state === 'Running';
+        });
+        if (!hooks.length || grace <= 0)
+            return grace;
+        const started = Date.now();
+        const deadline = AbortSignal.timeout(grace * 1000);
+        await Promise.all(hooks.map(async (c) => {
+            const failure = await runHook(pod, c, c.lifecycle?.preStop ?? {}, {
+                exec: (command) => this.execOutput(group.name ?? '', c.name, command),
+                podIP: group.ipAddress?.ip,
+                signal: deadline,
+            });
+            if (failure)
+                await this.event(pod, 'Warning', 'FailedPreStopHook', failure, c.name);
+        }));
+        return Math.max(2, grace - Math.floor((Date.now() - started) / 1000));
+    }
+    /** A container's postStart hook, run against its container. */
+    async hook(key, container, handler) {
+        const pod = this.pods.get(key);
+        const spec = pod?.spec?.containers.find((c) => c.name === container);
+        if (!pod || !spec)
+            return undefined;
+        const group = this.groupName(pod);
+        return runHook(pod, spec, handler, {
+            exec: (command) => this.execOutput(group, container, command),
+            podIP: this.podIPs.get(key),
+        });
+    }
+    /** A failed postStart hook kills its container, as on a kubelet (which then restarts it per restartPolicy). */
+    async failedPostStart(key, container, message) {
+        const pod = this.pods.get(key);
+        if (!pod || pod.metadata?.deletionTimestamp)
+            return;
+        await this.event(pod, 'Warning', 'FailedPostStartHook', message, container);
+        await this.event(pod, 'Normal', 'Killing', 'FailedPostStartHook', container);
+        await this.killContainer(pod, container);
+        this.schedule(key);
+    }
+    /** Runs a command in a container and collects its exit code and (the start of) its output. */
+    async execOutput(group, container, command) {
+        const session = await this.backend.exec(group, container, { command, stdin: false, tty: false });
+        const [stdout, stderr] = await Promise.all([readText(session.stdout), readText(session.stderr)]);
+        return { exitCode: await session.exitCode(), stdout, stderr };
+    }
+    /**
+     * The termination messages of the group's terminated containers, read once per run: the file at
+     * terminationMessagePath, or the end of the log (FallbackToLogsOnError), as the kubelet reads them.
+     */
+    async terminationMessages(key, pod, group) {
+        const cache = this.messages.get(key) ?? new Map();
+        this.messages.set(key, cache);
+        const out = {};
+        for (const c of [...(group.initContainers ?? []), ...(group.containers ?? [])]) {
+            const state = c.instanceView?.currentState;
+            if (state?.state !== 'Terminated')
+                continue;
+            const run = `${c.name}/${String(state.finishTime)}`;
+            let message = cache.get(run);
+            if (message === undefined) {
+                const spec = containersOf(pod).find((x) => x.name === c.name);
+                const policy = spec?.terminationMessagePolicy;
+                const exitCode = state.exitCode ?? 0;
+                const file = await this.backend.terminationMessage?.(group.name ?? '', c.name).catch(() => undefined);
+                let logs;
+                if (terminationMessageNeedsLogs(file, policy, exitCode)) {
+                    logs = await this.backend
+                        .logs(group.name ?? '', c.name, { tailLines: TERMINATION_LOG_LINES })
+                        .then((stream) => readText(stream, Infinity))
+                        .catch(() => undefined);
+                }
+                message = terminationMessage(file, policy, exitCode, logs);
+                cache.set(run, message);
+            }
+            if (message)
+                out[c.name] = message;
+        }
+        return out;
+    }
     async create(pod) {
+        const key = keyOf(pod);
         const started = performance.now();
-        const env = await this.environment(pod);
+        let env;
+        try {
+            env = await this.environment(pod);
+        }
+        catch (error) {
+            // The API server may refuse the node for a moment (the node authorizer learns of a pod's
+            // references asynchronously): try again soon.
+            this.log(`objects of ${key} not readable yet: ${error.message}`);
+            this.retryLater(key, 'config');
+            return undefined;
+        }
         const fetched = performance.now();
-        const translation = typeof env === 'string'
-            ? { ok: false, reason: 'CreateContainerConfigError', message: env }
-            : podToContainerGroup(pod, env);
+        const translation = 'ok' in env ? env : podToContainerGroup(pod, env);
         if (!translation.ok) {
-            await this.event(pod, 'Warning', translation.reason === 'UnsupportedPodSpec' ? 'FailedCreate' : translation.reason, translation.message);
-            await this.writeStatus(pod, this.failedStatus(pod, translation.reason, translation.message));
+            await this.cannotStart(pod, translation);
             return undefined;
         }
         try {
             const group = await this.backend.createOrUpdate(translation.group);
+            clearTimeout(this.retries.get(key)?.timer);
+            this.retries.delete(key);
+            this.reported.delete(pod.metadata?.uid ?? '');
             const ms = (from, to = performance.now()) => `${Math.round(to - from)} ms`;
-            this.log(`started ${keyOf(pod)}: API ${ms(started, fetched)}, engine ${ms(fetched)}`);
+            this.log(`started ${key}: API ${ms(started, fetched)}, engine ${ms(fetched)}`);
             // Recorded in the background, in order: the pod's status need not wait for its events.
             void (async () => {
                 for (const c of translation.group.containers) {
@@ -2463,24 +3013,97 @@ class PodController {
         }
         catch (error) {
             const message = error.message;
-            await this.event(pod, 'Warning', 'Failed', message);
-            await this.writeStatus(pod, this.failedStatus(pod, 'ContainerCreating', message, false));
+            const image = error instanceof core_backend/* BackendError */.J && error.reason === 'image-missing' ? error.image : undefined;
+            await this.cannotStart(pod, image
+                ? { ok: false, reason: 'ErrImagePull', message, image }
+                : { ok: false, reason: 'Failed', message });
             return undefined;
         }
     }
-    /** Status for a pod that cannot run: Failed for what will never work, Pending (with the reason) otherwise. */
-    failedStatus(pod, reason, message, permanent = reason === 'UnsupportedPodSpec') {
-        const base = podStatusFromGroup(pod, undefined, new Date());
-        const waiting = { waiting: { reason, message } };
-        return {
-            ...base,
-            phase: permanent ? 'Failed' : 'Pending',
-            reason: permanent ? reason : undefined,
-            message,
-            containerStatuses: base.containerStatuses?.map((s) => ({ ...s, state: waiting })),
-        };
+    /**
+     * A pod that cannot have its group: UnsupportedPodSpec fails it; anything else leaves it Pending
+     * with the kubelet's reason on the containers concerned and its events (once per distinct
+     * failure), and tries again later.
+     */
+    async cannotStart(pod, failure) {
+        const key = keyOf(pod);
+        const uid = pod.metadata?.uid ?? '';
+        const now = new Date();
+        if (failure.reason === 'UnsupportedPodSpec') {
+            await this.event(pod, 'Warning', 'FailedCreate', failure.message);
+            const base = podStatusFromGroup(pod, undefined, now);
+            const waiting = { waiting: { reason: failure.reason, message: failure.message } };
+            await this.writeStatus(pod, {
+                ...base,
+                phase: 'Failed',
+                reason: failure.reason,
+                message: failure.message,
+                containerStatuses: base.containerStatuses?.map((c) => ({ ...c, state: waiting })),
+            });
+            return;
+        }
+        const attempts = this.retries.get(key)?.attempts ?? 0;
+        const waiting = {};
+        const events = [];
+        const image = failure.image;
+        if (image) {
+            // The first failed pull shows ErrImagePull; while it waits to try again, ImagePullBackOff.
+            const backOff = attempts > 0;
+            const reason = backOff ? 'ImagePullBackOff' : 'ErrImagePull';
+            const message = backOff ? `Back-off pulling image "${image}"` : failure.message;
+            for (const c of containersOf(pod)) {
+                if (c.image !== image)
+                    continue;
+                waiting[c.name] = { reason, message };
+                if (backOff)
+                    events.push(['Normal', 'BackOff', message, c.name]);
+                else
+                    events.push(['Warning', 'Failed', `Failed to pull image "${image}": ${failure.message}`, c.name]);
+                events.push(['Warning', 'Failed', `Error: ${reason}`, c.name]);
+            }
+        }
+        else if (failure.container) {
+            waiting[failure.container] = { reason: failure.reason, message: failure.message };
+            const event = failure.reason === 'InvalidImageName' ? 'InspectFailed' : 'Failed';
+            events.push(['Warning', event, `Error: ${failure.message}`, failure.container]);
+        }
+        else if (failure.reason === 'Failed') {
+            // The backend could not make the group (a port in use, an engine error): containers wait.
+            for (const c of containersOf(pod))
+                waiting[c.name] = { reason: 'ContainerCreating', message: failure.message };
+            events.push(['Warning', 'Failed', failure.message]);
+        }
+        else {
+            events.push(['Warning', failure.reason, failure.message]); // FailedMount, FailedCreatePodSandBox
+        }
+        const signature = `${failure.reason}\u0000${image ? String(attempts > 0) : ''}\u0000${failure.message}`;
+        if (this.reported.get(uid) !== signature) {
+            this.reported.set(uid, signature);
+            for (const [type, reason, message, container] of events)
+                await this.event(pod, type, reason, message, container);
+        }
+        await this.writeStatus(pod, podStatusFromGroup(pod, undefined, now, { waiting }));
+        this.retryLater(key, image ? 'image' : 'config');
     }
-    /** The objects a pod refers to, fetched with the node's (NodeRestriction-limited) rights; or what is missing. */
+    /** Reconciles the pod again after the kubelet-like back-off for its kind of failure. */
+    retryLater(key, kind) {
+        if (this.stopped)
+            return;
+        const retry = this.retries.get(key) ?? { attempts: 0 };
+        clearTimeout(retry.timer);
+        const delay = Math.min(RETRY[kind].maxMs, RETRY[kind].firstMs * 2 ** retry.attempts);
+        retry.attempts++;
+        retry.timer = setTimeout(() => {
+            retry.timer = undefined;
+            this.schedule(key);
+        }, delay);
+        retry.timer.unref();
+        this.retries.set(key, retry);
+    }
+    /**
+     * The objects a pod refers to, fetched with the node's (NodeRestriction-limited) rights, or why the
+     * pod cannot have them (no token for its service account). Throws when the API server cannot answer.
+     */
     async environment(pod) {
         const namespace = pod.metadata?.namespace ?? 'default';
         const refs = podReferences(pod);
@@ -2530,7 +3153,14 @@ class PodController {
                 serviceAccountToken = token.status?.token;
             }
             catch (error) {
-                return `pod ${namespace}/${pod.metadata?.name}: cannot get a token for service account "${account}" (${error.message})`;
+                const volume = tokenVolume(pod);
+                const reason = error.body?.message ?? error.message;
+                return {
+                    ok: false,
+                    reason: 'FailedMount',
+                    volume,
+                    message: `MountVolume.SetUp failed for volume "${volume}" : failed to fetch token: ${reason}`,
+                };
             }
         }
         return {
@@ -2544,13 +3174,21 @@ class PodController {
             serviceAccountToken,
             caCert: this.config.caCert,
             defaults: this.config.defaults,
+            allocatable: {
+                cpu: parseQuantity(this.config.capacity.cpu),
+                memory: parseQuantity(this.config.capacity.memory),
+            },
+            backend: this.backend.kind,
         };
     }
     async terminate(pod, group) {
         const grace = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
-        if (await this.backend.get(group)) {
+        const found = await this.backend.get(group);
+        if (found) {
             await this.event(pod, 'Normal', 'Killing', `Stopping container group ${group} (grace period ${grace} s)`);
-            await this.backend.delete(group, { gracePeriodSeconds: grace });
+            // preStop hooks run first, inside the grace period; SIGTERM gets what they leave of it.
+            const left = await this.preStop(pod, found, grace);
+            await this.backend.delete(group, { gracePeriodSeconds: left });
         }
         try {
             // Grace 0 with a UID precondition: finishes this pod's deletion, never a newer pod of the same name.
@@ -2565,8 +3203,10 @@ class PodController {
             if (statusOf(error) !== 404 && statusOf(error) !== 409)
                 throw error;
         }
-        if (pod.metadata?.uid)
+        if (pod.metadata?.uid) {
             this.written.delete(pod.metadata.uid);
+            this.reported.delete(pod.metadata.uid);
+        }
     }
     async writeStatus(pod, status) {
         const uid = pod.metadata?.uid ?? '';
@@ -2602,6 +3242,27 @@ class PodController {
         });
     }
 }
+/** The projected volume that holds the service-account token (kube-api-access-…). */
+function tokenVolume(pod) {
+    const found = pod.spec?.volumes?.find((v) => v.projected?.sources?.some((s) => s.serviceAccountToken));
+    return found?.name ?? '';
+}
+/** A stream's text, up to `max` characters (the rest is drained and dropped). */
+function readText(stream, max = MAX_OUTPUT) {
+    return new Promise((resolve) => {
+        if (!stream)
+            return resolve('');
+        let text = '';
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk) => {
+            if (text.length < max)
+                text += chunk.slice(0, max - text.length);
+        });
+        stream.on('end', () => resolve(text));
+        stream.on('close', () => resolve(text));
+        stream.on('error', () => resolve(text));
+    });
+}
 /** The projected token's requested lifetime (the API server extends the kubelet default of 3607 s). */
 function projectedTokenExpiry(pod) {
     for (const volume of pod.spec?.volumes ?? []) {
@@ -2621,21 +3282,15 @@ function projectedTokenExpiry(pod) {
 
 
 
-const AGENT_VERSION = '0.1.0';
+
+
+const AGENT_VERSION = names/* FRANKENETES_VERSION */.y7;
 const log = (message) => process.stderr.write(`${new Date().toISOString()} agent: ${message}\n`);
 /** The Frankenetes agent: a virtual kubelet that runs this node's pods as container groups. */
 async function runAgent() {
     const config = configFromEnv();
     const kc = loadKubeConfig(config.kubeconfigPath);
-    const backend = new docker/* DockerBackend */.P({
-        socketPath: config.engineSocket,
-        standby: { cluster: config.cluster, size: config.standbyPool, log },
-        secretFiles: {
-            group: (0,names/* controlPlaneGroupName */.Q9)(config.cluster),
-            volume: names/* POD_FILES_VOLUME */.vQ,
-            mountedAt: names/* POD_FILES_DIR */.uA,
-        },
-    });
+    const backend = podBackend(config);
     const id = {
         name: config.node,
         cluster: config.cluster,
@@ -2660,7 +3315,8 @@ async function runAgent() {
     log(`node ${config.node} registered`);
     const stopHeartbeat = keepNodeAlive(kc, id, log);
     const pods = new PodController(kc, backend, config, log);
-    await backend.startStandby();
+    if (backend instanceof docker/* DockerBackend */.P)
+        await backend.startStandby();
     await pods.start();
     log('watching pods');
     await new Promise((resolve) => {
@@ -2669,10 +3325,35 @@ async function runAgent() {
         process.once('SIGINT', stop);
     });
     stopHeartbeat();
-    backend.stopStandby();
+    if (backend instanceof docker/* DockerBackend */.P)
+        backend.stopStandby();
     pods.stop();
     server.close();
     return 0;
+}
+/**
+ * Pods run where the control plane runs. On ACI the agent signs in with the control-plane group's
+ * managed identity (FRANKENETES_MANAGED_IDENTITY, set by the plan). The standby pool and secret
+ * files are shortcuts of the local engine only.
+ */
+function podBackend(config) {
+    if (config.azure) {
+        return new aci/* AciBackend */._({
+            subscriptionId: config.azure.subscriptionId,
+            resourceGroup: config.azure.podResourceGroup,
+            endpoint: config.azure.armEndpoint,
+            credential: (0,credentials.createAzureCredential)({}),
+        });
+    }
+    return new docker/* DockerBackend */.P({
+        socketPath: config.engineSocket,
+        standby: { cluster: config.cluster, size: config.standbyPool, log },
+        secretFiles: {
+            group: (0,names/* controlPlaneGroupName */.Q9)(config.cluster),
+            volume: names/* POD_FILES_VOLUME */.vQ,
+            mountedAt: names/* POD_FILES_DIR */.uA,
+        },
+    });
 }
 
 
