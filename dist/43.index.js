@@ -2670,7 +2670,8 @@ class PodController {
         const list = await this.core.listPodForAllNamespaces({ fieldSelector: this.fieldSelector });
         for (const pod of list.items)
             this.pods.set(keyOf(pod), pod);
-        await this.removeOrphans();
+        const groups = await this.removeOrphans();
+        await this.reportNotStarted(groups);
         for (const key of this.pods.keys())
             this.schedule(key);
         this.watch(list.metadata?.resourceVersion);
@@ -2693,7 +2694,7 @@ class PodController {
         for (const retry of this.retries.values())
             clearTimeout(retry.timer);
     }
-    /** Groups of this node whose pod no longer exists (deleted while the agent was down). */
+    /** Removes groups of this node whose pod no longer exists (deleted while the agent was down); returns the others. */
     async removeOrphans() {
         const uids = new Set([...this.pods.values()].map((p) => p.metadata?.uid));
         const groups = await this.backend.list({
@@ -2706,6 +2707,21 @@ class PodController {
                 await this.backend.delete(group.name, { gracePeriodSeconds: 0 });
             }
         }
+        return new Set(groups.filter((g) => g.name && uids.has(g.tags?.[names/* TAG */.Dk.uid])).map((g) => g.name ?? ''));
+    }
+    /**
+     * Pods whose group is gone (a resumed cluster: pause removed every group) still carry the status
+     * they had: they are reported not started, without their old address, before any group is made
+     * again, so no pod shows Running or Ready before its containers are.
+     */
+    async reportNotStarted(groups) {
+        const stale = [...this.pods.values()].filter((pod) => !isTerminal(pod) && pod.status?.startTime && !groups.has(this.groupName(pod)));
+        await Promise.all(stale.map((pod) => this.writeStatus(pod, {
+            ...podStatusFromGroup(pod, undefined, new Date()),
+            // null clears them in a merge patch; the new group's address comes with its status.
+            podIP: null,
+            podIPs: null,
+        }).catch((error) => this.log(`status of ${keyOf(pod)} not reset: ${error.message}`))));
     }
     watch(resourceVersion) {
         if (this.stopped)
@@ -2819,6 +2835,9 @@ class PodController {
         else {
             this.probes.forget(key);
             this.podIPs.delete(key);
+            // A finished pod whose group is gone (pause removes every group): its final status stands.
+            if (isTerminal(pod))
+                return;
         }
         const now = new Date();
         const status = podStatusFromGroup(pod, group, now, node);
@@ -3323,7 +3342,7 @@ function podBackend(config) {
             subscriptionId: config.azure.subscriptionId,
             resourceGroup: config.azure.podResourceGroup,
             endpoint: config.azure.armEndpoint,
-            credential: (0,credentials/* createAzureCredential */.lq)({}),
+            credential: (0,credentials.createAzureCredential)({}),
         });
     }
     return new docker/* DockerBackend */.P({

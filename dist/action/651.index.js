@@ -8,9 +8,17 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   waitForCluster: () => (/* binding */ waitForCluster)
 /* harmony export */ });
-/* unused harmony exports INITIAL_NAMESPACES, ensureDefaultServiceAccounts, nodeProblem */
+/* unused harmony exports INITIAL_NAMESPACES, ensureDefaultServiceAccounts, nodeProblem, readyPods, waitForPods */
 /* harmony import */ var _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(70125);
 
+/** Whether an API timestamp (whole seconds) is later than `since`. */
+function isAfter(time, since) {
+    if (!since)
+        return true;
+    if (!time)
+        return false;
+    return new Date(time).getTime() > Math.floor(since.getTime() / 1000) * 1000;
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** The fatal check asks the backend (an ARM read on ACI): not on every poll. */
 const FATAL_CHECK_MS = 2000;
@@ -65,12 +73,14 @@ async function componentsProblem(kc) {
 /** Taints the node controller sets while a node is not Ready, and lifts once it is. */
 const NODE_CONTROLLER_TAINTS = new Set(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);
 /** What keeps the virtual node from taking pods, or undefined when it is Ready and untainted. */
-async function nodeProblem(kc, node) {
+async function nodeProblem(kc, node, freshSince) {
     try {
         const n = await kc.makeApiClient(_kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .CoreV1Api */ .f5Y).readNode({ name: node });
         const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
         if (ready?.status !== 'True')
             return `node ${node} not Ready yet`;
+        if (!isAfter(ready.lastHeartbeatTime, freshSince))
+            return `waiting for node ${node} to register again`;
         const taint = n.spec?.taints?.find((t) => NODE_CONTROLLER_TAINTS.has(t.key));
         return taint ? `node ${node} still has the ${taint.key} taint` : undefined;
     }
@@ -121,7 +131,10 @@ async function waitForCluster(kubeconfig, options) {
             accountsMade = !problem;
         }
         if (!problem) {
-            const found = await Promise.all([componentsProblem(kc), nodeProblem(kc, options.node)]);
+            const found = await Promise.all([
+                componentsProblem(kc),
+                nodeProblem(kc, options.node, options.freshSince),
+            ]);
             problem = found.find(Boolean) ?? (await admissionProblem(kc));
         }
         if (!problem)
@@ -138,6 +151,56 @@ async function waitForCluster(kubeconfig, options) {
         await sleep(options.intervalMs ?? 100);
     }
     throw new Error(`cluster not ready after ${Math.round(timeoutMs / 1000)} s: ${last}`);
+}
+/** Ready, and (with freshSince) with every container started since: ready again, not as restored. */
+const isReady = (pod, freshSince) => (pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false) &&
+    (!freshSince ||
+        (pod.status?.containerStatuses ?? []).every((c) => isAfter(c.state?.running?.startedAt, freshSince)));
+const podKey = (pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+/** The pods that are Ready now, as `namespace/name`, sorted (pause records them with its snapshot). */
+async function readyPods(kubeconfig) {
+    const kc = new KubeConfig();
+    kc.loadFromString(kubeconfig);
+    const list = await kc.makeApiClient(CoreV1Api).listPodForAllNamespaces();
+    return list.items
+        .filter((pod) => isReady(pod))
+        .map(podKey)
+        .sort();
+}
+/**
+ * Polls until every listed pod (`namespace/name`) exists and is Ready (since `freshSince`);
+ * throws naming those that are not on timeout. Resume waits so for the pods that were Ready
+ * before the pause.
+ */
+async function waitForPods(kubeconfig, pods, options) {
+    if (!pods.length)
+        return;
+    const kc = new KubeConfig();
+    kc.loadFromString(kubeconfig);
+    const core = kc.makeApiClient(CoreV1Api);
+    const timeoutMs = options.timeoutMs ?? 180_000;
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    let waiting = pods;
+    while (Date.now() < deadline) {
+        try {
+            const items = (await core.listPodForAllNamespaces()).items;
+            const ready = new Set(items.filter((pod) => isReady(pod, options.freshSince)).map(podKey));
+            waiting = pods.filter((p) => !ready.has(p));
+        }
+        catch (error) {
+            waiting = pods;
+            last = `pods not listed (${error.message})`;
+        }
+        if (!waiting.length)
+            return;
+        const problem = `${waiting.length} of ${pods.length} pods not Ready again (${waiting.slice(0, 3).join(', ')}${waiting.length > 3 ? ', …' : ''})`;
+        if (problem !== last)
+            options.progress?.(problem);
+        last = problem;
+        await sleep(options.intervalMs ?? 250);
+    }
+    throw new Error(`pods not Ready again after ${Math.round(timeoutMs / 1000)} s: ${waiting.join(', ')}`);
 }
 
 

@@ -113,7 +113,8 @@ export class PodController {
   async start(): Promise<void> {
     const list = await this.core.listPodForAllNamespaces({ fieldSelector: this.fieldSelector });
     for (const pod of list.items) this.pods.set(keyOf(pod), pod);
-    await this.removeOrphans();
+    const groups = await this.removeOrphans();
+    await this.reportNotStarted(groups);
     for (const key of this.pods.keys()) this.schedule(key);
     this.watch(list.metadata?.resourceVersion);
     this.stops.push(
@@ -134,8 +135,8 @@ export class PodController {
     for (const retry of this.retries.values()) clearTimeout(retry.timer);
   }
 
-  /** Groups of this node whose pod no longer exists (deleted while the agent was down). */
-  private async removeOrphans(): Promise<void> {
+  /** Removes groups of this node whose pod no longer exists (deleted while the agent was down); returns the others. */
+  private async removeOrphans(): Promise<Set<string>> {
     const uids = new Set([...this.pods.values()].map((p) => p.metadata?.uid));
     const groups = await this.backend.list({
       [TAG.cluster]: this.config.cluster,
@@ -147,6 +148,30 @@ export class PodController {
         await this.backend.delete(group.name, { gracePeriodSeconds: 0 });
       }
     }
+    return new Set(groups.filter((g) => g.name && uids.has(g.tags?.[TAG.uid])).map((g) => g.name ?? ''));
+  }
+
+  /**
+   * Pods whose group is gone (a resumed cluster: pause removed every group) still carry the status
+   * they had: they are reported not started, without their old address, before any group is made
+   * again, so no pod shows Running or Ready before its containers are.
+   */
+  private async reportNotStarted(groups: Set<string>): Promise<void> {
+    const stale = [...this.pods.values()].filter(
+      (pod) => !isTerminal(pod) && pod.status?.startTime && !groups.has(this.groupName(pod)),
+    );
+    await Promise.all(
+      stale.map((pod) =>
+        this.writeStatus(pod, {
+          ...podStatusFromGroup(pod, undefined, new Date()),
+          // null clears them in a merge patch; the new group's address comes with its status.
+          podIP: null,
+          podIPs: null,
+        } as unknown as V1PodStatus).catch((error) =>
+          this.log(`status of ${keyOf(pod)} not reset: ${(error as Error).message}`),
+        ),
+      ),
+    );
   }
 
   private watch(resourceVersion: string | undefined): void {
@@ -256,6 +281,8 @@ export class PodController {
     } else {
       this.probes.forget(key);
       this.podIPs.delete(key);
+      // A finished pod whose group is gone (pause removes every group): its final status stands.
+      if (isTerminal(pod)) return;
     }
     const now = new Date();
     const status = podStatusFromGroup(pod, group, now, node);

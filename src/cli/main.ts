@@ -28,7 +28,9 @@ import {
   type GroupCost,
 } from '../core/cost.js';
 import { TAG, nodeName } from '../core/names.js';
+import { formatBytes, pauseCluster, resumeCluster } from '../core/pause.js';
 import type { PlannedGroup } from '../core/plan.js';
+import { listSnapshots, readLifecycle, stampOf, type ClusterLifecycle } from '../core/snapshot.js';
 import { BACKENDS, type BackendKind, type ClusterSpec } from '../core/spec.js';
 import { LocalStateStore, defaultStateDir, readSpec, type StateStore } from '../core/state/index.js';
 
@@ -37,7 +39,9 @@ const USAGE = `Usage: frankenetes <command> [options]
 Commands:
   up          create or converge a cluster and wait until its API is ready
   kubeconfig  print the admin kubeconfig (short-lived client certificate)
-  status      show each container group and container with its state and cost so far
+  status      show Running, Paused or Resuming, each container group and container with its state, and cost so far
+  pause       snapshot etcd into the state store, then remove every container group (nothing runs)
+  resume      bring a paused cluster back from its snapshot, with its pods, and wait until they are Ready
   down        remove every container group (and, locally, volume and network) of a cluster, and its state
   list        list clusters
 
@@ -48,7 +52,9 @@ Options:
   --port PORT                 host port for the API server on 127.0.0.1 (default: any free port) [up, docker]
   --admin-credential-hours H  lifetime of admin certificates (default 24)         [up]
   --standby-pool N            sandboxes kept ready for fast pod starts (default 32, 0 = none) [up, docker]
-  --timeout SECONDS           how long up waits for readiness (default 180; 600 on aci) [up]
+  --timeout SECONDS           how long up or resume waits for readiness (default 180; 600 on aci) [up, resume]
+  --keep-snapshots N          snapshots kept in the state store (default 3)    [pause]
+  --snapshot STAMP            resume from this snapshot instead of the last pause's (see status) [resume]
   --json                      machine-readable output                    [status, list]
   --state DIR|URL             state store: a directory, or a blob container URL
                               (default: $FRANKENETES_STATE, $FRANKENETES_STATE_DIR, $XDG_STATE_HOME/frankenetes or ~/.local/state/frankenetes)
@@ -104,6 +110,23 @@ function summarize(group: ContainerGroup, cost: GroupCost, currency: string): st
   return lines;
 }
 
+function describePhase(lifecycle: ClusterLifecycle): string {
+  const snapshot = lifecycle.snapshot;
+  switch (lifecycle.phase) {
+    case 'Paused':
+    case 'Pausing':
+      return `${lifecycle.phase} since ${lifecycle.since}${snapshot ? ` (snapshot ${stampOf(snapshot.key)}, ${formatBytes(snapshot.size)})` : ''}`;
+    case 'Resuming':
+      return `Resuming since ${lifecycle.since}${lifecycle.restore ? ` (from ${stampOf(lifecycle.restore.key)})` : ''}`;
+    default:
+      return 'Running';
+  }
+}
+
+async function phaseOf(store: StateStore, name: string): Promise<string> {
+  return (await readLifecycle(store, name).catch(() => undefined))?.phase ?? '?';
+}
+
 function backendOf(value: string | undefined): BackendKind | undefined {
   if (value === undefined) return undefined;
   if (!(BACKENDS as readonly string[]).includes(value))
@@ -137,6 +160,8 @@ async function main(argv: string[]): Promise<number> {
       'admin-credential-hours': { type: 'string' },
       timeout: { type: 'string' },
       'standby-pool': { type: 'string' },
+      'keep-snapshots': { type: 'string' },
+      snapshot: { type: 'string' },
       json: { type: 'boolean', default: false },
       state: { type: 'string' },
       'state-dir': { type: 'string' },
@@ -156,6 +181,8 @@ async function main(argv: string[]): Promise<number> {
   // Modules that load the Kubernetes client (about 0.2 s) are imported where they are used, so
   // `up` loads it only while the API server boots.
   if (command === 'agent') return (await import('../agent/run.js')).runAgent();
+  // The restore step of a resumed control plane (an init container of the agent image).
+  if (command === 'fetch-snapshot') return (await import('../agent/fetch-snapshot.js')).runFetchSnapshot();
   if (values.help || !command || command === 'help') {
     process.stdout.write(USAGE);
     return command || values.help ? 0 : 2;
@@ -254,9 +281,71 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(await adminKubeconfig(spec, depsFor(spec), { proxyUrl: apiProxy }));
       return 0;
     }
+    case 'pause': {
+      const keepSnapshots = number('keep-snapshots', values['keep-snapshots']);
+      const deps = depsFor(await requireSpec(store, name));
+      const result = await pauseCluster(name, deps, {
+        keepSnapshots,
+        readyPods: async (spec) => {
+          const { readyPods } = await import('../core/readiness.js');
+          return readyPods(await adminKubeconfig(spec, deps, { proxyUrl: apiProxy }));
+        },
+      });
+      const { snapshot } = result;
+      log(
+        result.alreadyPaused
+          ? `✓ cluster "${name}" was paused already (snapshot ${stampOf(snapshot.key)})`
+          : `✓ cluster "${name}" paused in ${elapsed()}: snapshot ${stampOf(snapshot.key)} (${formatBytes(snapshot.size)}, ${snapshot.readyPods.length} Ready pods); nothing runs`,
+      );
+      return 0;
+    }
+    case 'resume': {
+      const stored = await requireSpec(store, name);
+      const deps = depsFor(stored);
+      const timeoutS = number('timeout', values.timeout) ?? (stored.backend === 'aci' ? 600 : 180);
+      const deadline = Date.now() + timeoutS * 1000;
+      const kubeconfigPath = kubeconfigFile(store, name);
+      const result = await resumeCluster(name, deps, {
+        snapshot: values.snapshot,
+        waitReady: async (spec, _groups, snapshot) => {
+          const { waitForCluster, waitForPods } = await import('../core/readiness.js');
+          const kubeconfig = await adminKubeconfig(spec, deps, { proxyUrl: apiProxy });
+          await store.put(spec.name, 'kubeconfig', kubeconfig);
+          await writeKubeconfig(store, kubeconfigPath, kubeconfig);
+          const progress = (m: string) => log(`  … ${m} (${elapsed()})`);
+          // The restored node and pods still show the status saved with the snapshot.
+          const freshSince = new Date(snapshot.takenAt);
+          await waitForCluster(kubeconfig, {
+            node: nodeName(spec.name),
+            timeoutMs: deadline - Date.now(),
+            progress,
+            fatal: () => controlPlaneFailure(spec, deps.backend),
+            freshSince,
+          });
+          await waitForPods(kubeconfig, snapshot.readyPods, {
+            timeoutMs: deadline - Date.now(),
+            progress,
+            freshSince,
+          });
+        },
+      });
+      log(
+        result.alreadyRunning
+          ? `✓ cluster "${name}" is running already`
+          : `✓ cluster "${name}" resumed from ${stampOf(result.snapshot.key)} in ${elapsed()} (${result.snapshot.readyPods.length} pods Ready again)`,
+      );
+      log(`  export KUBECONFIG=${kubeconfigPath}`);
+      process.stdout.write(`${kubeconfigPath}\n`);
+      return 0;
+    }
     case 'status': {
       const spec = await requireSpec(store, name);
-      const groups = await depsFor(spec).backend.list({ [TAG.cluster]: spec.name });
+      const deps = depsFor(spec);
+      const [groups, lifecycle, snapshots] = await Promise.all([
+        deps.backend.list({ [TAG.cluster]: spec.name }),
+        readLifecycle(store, spec.name),
+        listSnapshots(store, spec.name),
+      ]);
       const prices = withPriceOverrides(process.env.FRANKENETES_ACI_PRICES, ACI_PRICES);
       const now = new Date();
       // Local groups are priced as ACI would bill them, at the default region's rates.
@@ -268,15 +357,26 @@ async function main(argv: string[]): Promise<number> {
           total,
           groups: groups.map((g, i) => ({ name: g.name, ...costs[i] })),
         };
-        process.stdout.write(`${JSON.stringify({ cluster: spec.name, spec, groups, cost }, null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ cluster: spec.name, phase: lifecycle.phase, lifecycle, snapshots, spec, groups, cost }, null, 2)}\n`,
+        );
       } else {
         process.stdout.write(
-          `cluster ${spec.name}  Kubernetes v${spec.kubernetesVersion}  ${spec.backend}  ${spec.location}\n`,
+          `cluster ${spec.name}  Kubernetes v${spec.kubernetesVersion}  ${spec.backend}  ${spec.location}  ${describePhase(lifecycle)}\n`,
         );
+        if (snapshots.length)
+          process.stdout.write(
+            `snapshots: ${snapshots.map((r) => `${stampOf(r.key)} (${formatBytes(r.size)})`).join(', ')}\n`,
+          );
         groups.forEach((g, i) =>
           process.stdout.write(`${summarize(g, costs[i] as GroupCost, prices.currency).join('\n')}\n`),
         );
-        if (!groups.length) process.stdout.write('no container groups (run `frankenetes up`)\n');
+        if (!groups.length)
+          process.stdout.write(
+            lifecycle.phase === 'Running'
+              ? 'no container groups (run `frankenetes up`)\n'
+              : 'no container groups\n',
+          );
         const basis =
           spec.backend === 'aci' ? 'ACI pay-as-you-go rates' : 'what ACI would bill, default rates';
         process.stdout.write(`cost so far: ${money(total, prices.currency)} (${basis}; see README)\n`);
@@ -297,16 +397,20 @@ async function main(argv: string[]): Promise<number> {
     case 'list': {
       const names = await store.clusters();
       const rows = await Promise.all(
-        names.map(async (n) => ({ name: n, spec: await readSpec(store, n).catch(() => undefined) })),
+        names.map(async (n) => ({
+          name: n,
+          spec: await readSpec(store, n).catch(() => undefined),
+          phase: await phaseOf(store, n),
+        })),
       );
       if (values.json) {
         process.stdout.write(
-          `${JSON.stringify(rows.map((r) => ({ name: r.name, backend: r.spec?.backend, kubernetesVersion: r.spec?.kubernetesVersion, location: r.spec?.location })))}\n`,
+          `${JSON.stringify(rows.map((r) => ({ name: r.name, backend: r.spec?.backend, kubernetesVersion: r.spec?.kubernetesVersion, location: r.spec?.location, phase: r.phase })))}\n`,
         );
       } else {
         for (const r of rows)
           process.stdout.write(
-            `${r.name}\t${r.spec?.backend ?? '?'}\tv${r.spec?.kubernetesVersion ?? '?'}\t${r.spec?.location ?? '?'}\n`,
+            `${r.name}\t${r.spec?.backend ?? '?'}\tv${r.spec?.kubernetesVersion ?? '?'}\t${r.spec?.location ?? '?'}\t${r.phase}\n`,
           );
       }
       return 0;

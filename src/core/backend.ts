@@ -80,6 +80,12 @@ export interface ContainerGroupBackend {
   logs(name: string, container: string, options?: LogOptions): Promise<Readable>;
   exec(name: string, container: string, options: ExecOptions): Promise<ExecSession>;
   /**
+   * Streams one file out of a container of a running group (pause copies etcd's snapshot out this
+   * way); throws a BackendError('not-found') when there is no such file. Engines without an
+   * archive API can offer it through exec; a backend that lacks it cannot pause clusters.
+   */
+  readFile?(name: string, container: string, path: string): Promise<Readable>;
+  /**
    * What a stopped container wrote to its terminationMessagePath (`local.containers`), at most its
    * last 4096 bytes; undefined where the engine cannot read it (ACI).
    */

@@ -11,6 +11,7 @@ import {
   type CertKeyPair,
 } from './pki.js';
 import { credentialSecretForms, pkiSecretForms } from './secrets.js';
+import { readLifecycle, snapshotSource, type ClusterLifecycle } from './snapshot.js';
 import { parseClusterSpec, type ClusterSpec } from './spec.js';
 import {
   describeHolder,
@@ -68,7 +69,7 @@ export async function applyPlan(plan: ClusterPlan, deps: ClusterDeps): Promise<C
 }
 
 /** Two writers (a workflow re-run and a PR comment) never change one cluster at once: the second waits. */
-function lockOptions(deps: ClusterDeps, verb: string): LockOptions {
+export function lockOptions(deps: ClusterDeps, verb: string): LockOptions {
   return {
     owner: deps.lock?.owner ?? `frankenetes ${verb}`,
     timeoutMs: deps.lock?.timeoutMs,
@@ -124,6 +125,9 @@ async function upClusterLocked(
   const { store, backend, progress = () => undefined } = deps;
   await store.checkWritable();
   await backend.ping();
+  // A paused cluster's state lives in its snapshot: starting it empty would lose it.
+  const lifecycle = await readLifecycle(store, spec.name);
+  if (lifecycle.phase !== 'Running') throw new ClusterError(notRunningMessage(spec.name, lifecycle));
   let pki = await readPki(store, spec.name);
   const created = !pki;
   try {
@@ -136,7 +140,12 @@ async function upClusterLocked(
       deps.onSecrets?.(pkiSecretForms(pki));
     }
     await writeSpec(store, spec);
-    const groups = await applyPlan(planCluster(spec, pki), deps);
+    // A resumed control plane is defined with its restore step: planning it again must not replace it.
+    const restore = lifecycle.restore && {
+      snapshot: lifecycle.restore,
+      source: snapshotSource(store, spec.name),
+    };
+    const groups = await applyPlan(planCluster(spec, pki, { restore }), deps);
     progress('waiting for the API server');
     await waitReady(spec, groups);
     return { spec, groups, created };
@@ -146,6 +155,20 @@ async function upClusterLocked(
       await destroyClusterLocked(spec.name, { ...deps, progress: undefined }).catch(() => undefined);
     }
     throw error;
+  }
+}
+
+/** What to do with a cluster that is not Running, for verbs that need it running. */
+export function notRunningMessage(name: string, lifecycle: ClusterLifecycle): string {
+  switch (lifecycle.phase) {
+    case 'Paused':
+      return `cluster "${name}" is paused (since ${lifecycle.since}); resume it with \`frankenetes resume --name ${name}\``;
+    case 'Pausing':
+      return `cluster "${name}" was being paused (since ${lifecycle.since}); finish with \`frankenetes pause --name ${name}\` or \`frankenetes resume --name ${name}\``;
+    case 'Resuming':
+      return `cluster "${name}" is being resumed (since ${lifecycle.since}); finish with \`frankenetes resume --name ${name}\``;
+    default:
+      return `cluster "${name}" is running`;
   }
 }
 
@@ -196,6 +219,10 @@ export async function adminKubeconfig(
   options: { proxyUrl?: string } = {},
 ): Promise<string> {
   const controlPlane = await deps.backend.get(controlPlaneGroupName(spec.name));
+  if (!controlPlane) {
+    const lifecycle = await readLifecycle(deps.store, spec.name);
+    if (lifecycle.phase !== 'Running') throw new ClusterError(notRunningMessage(spec.name, lifecycle));
+  }
   const pki = await readPki(deps.store, spec.name);
   if (!pki) throw new ClusterError(`cluster "${spec.name}" has no PKI in the state store`);
   deps.onSecrets?.(pkiSecretForms(pki));

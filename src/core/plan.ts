@@ -3,6 +3,7 @@ import type {
   ContainerGroup,
   ContainerGroupIdentity,
   EnvironmentVariable,
+  InitContainerDefinition,
   Volume,
   VolumeMount,
 } from '@azure/arm-containerinstance';
@@ -21,6 +22,7 @@ import {
   nodeName,
 } from './names.js';
 import type { ClusterPki } from './pki.js';
+import { RESTORE_REVISION_BUMP, type SnapshotRecord, type SnapshotSource } from './snapshot.js';
 import { ETCD_VERSION, type ClusterSpec, type Resources } from './spec.js';
 
 /**
@@ -39,6 +41,11 @@ export type PlannedGroup = ContainerGroup & {
      * `command`); ACI's model has only `command`, which replaces the entrypoint.
      */
     args?: Record<string, string[]>;
+    /**
+     * Mounts served from a host directory instead of a volume of the group (the local state
+     * store's snapshot folder, which the restore step reads): mount name → host path.
+     */
+    hostPaths?: Record<string, string>;
     /** The containers' hostname (the pod's, as a kubelet sets it). */
     hostname?: string;
     /** The kubelet's /etc/hosts for every container; the backend adds the group's address. */
@@ -82,6 +89,16 @@ const API_PKI = `${K8S_DIR}/pki/apiserver`;
 const API_CONFIG = `${K8S_DIR}/config`;
 const AUDIT_DIR = '/var/log/kubernetes/audit';
 const ETCD_DATA = '/var/lib/etcd';
+const ETCD_NAME = 'etcd';
+const ETCD_PEER_URL = 'https://127.0.0.1:2380';
+const ETCD_CLIENT_URL = 'https://127.0.0.1:2379';
+/** Where pause has etcd write its snapshot: the etcd-data emptyDir, gone with the group. */
+export const PAUSE_SNAPSHOT_PATH = `${ETCD_DATA}/frankenetes-pause.db`;
+/** Where the restore step puts the fetched snapshot before etcdutl restores it. */
+const RESTORE_SNAPSHOT_PATH = `${ETCD_DATA}/restore/snapshot.db`;
+/** The local state store as the fetch step sees it: only this cluster's snapshot folder is mounted. */
+const SNAPSHOT_STORE_DIR = '/var/lib/frankenetes/state';
+const SNAPSHOT_STORE_MOUNT = 'snapshot-store';
 const LOCAL_API = `https://127.0.0.1:${API_SERVER_PORT}`;
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -139,22 +156,22 @@ function componentKubeconfig(spec: ClusterSpec, pki: ClusterPki, user: string, c
 }
 
 function etcdContainer(spec: ClusterSpec): Container {
-  const peer = 'https://127.0.0.1:2380';
-  const client = 'https://127.0.0.1:2379';
+  const peer = ETCD_PEER_URL;
+  const client = ETCD_CLIENT_URL;
   return {
     name: 'etcd',
     image: `registry.k8s.io/etcd:${ETCD_VERSION}-0`,
     command: [
       '/usr/local/bin/etcd',
       ...flags({
-        name: 'etcd',
+        name: ETCD_NAME,
         'data-dir': `${ETCD_DATA}/data`,
         // Client and peer ports listen on localhost only: etcd never faces the network.
         'listen-client-urls': client,
         'advertise-client-urls': client,
         'listen-peer-urls': peer,
         'initial-advertise-peer-urls': peer,
-        'initial-cluster': `etcd=${peer}`,
+        'initial-cluster': `${ETCD_NAME}=${peer}`,
         'listen-metrics-urls': 'http://127.0.0.1:2381',
         'client-cert-auth': true,
         'trusted-ca-file': `${ETCD_PKI}/ca.crt`,
@@ -401,8 +418,90 @@ function controlPlaneVolumes(spec: ClusterSpec, pki: ClusterPki): Volume[] {
   ];
 }
 
+/**
+ * `etcdctl snapshot save` as pause runs it in the etcd container, with the member's own
+ * certificate (issued for server and client use by the etcd CA) over TLS on localhost.
+ */
+export function etcdSnapshotSaveCommand(file = PAUSE_SNAPSHOT_PATH): string[] {
+  return [
+    '/usr/local/bin/etcdctl',
+    `--endpoints=${ETCD_CLIENT_URL}`,
+    `--cacert=${ETCD_PKI}/ca.crt`,
+    `--cert=${ETCD_PKI}/server.crt`,
+    `--key=${ETCD_PKI}/server.key`,
+    'snapshot',
+    'save',
+    file,
+  ];
+}
+
+/** The snapshot a resumed control plane starts from, and where its restore step reads it. */
+export interface RestorePlan {
+  snapshot: Pick<SnapshotRecord, 'key' | 'sha256' | 'size'>;
+  source: SnapshotSource;
+}
+
+export interface PlanOptions {
+  /** Restore etcd from this snapshot before it starts (resume, and `up` of a resumed cluster). */
+  restore?: RestorePlan;
+}
+
+/**
+ * Init containers that rebuild etcd's data from a snapshot before etcd starts: the agent image
+ * fetches the snapshot from the state store and checks its size and SHA-256, then etcd's own
+ * etcdutl (the server's version) restores it with the revision bumped and marked compacted, so
+ * clients' watches start over instead of seeing revisions go backwards.
+ */
+function restoreInitContainers(spec: ClusterSpec, restore: RestorePlan): InitContainerDefinition[] {
+  const { source } = restore;
+  const local = source.kind === 'directory';
+  const etcdData = mount('etcd-data', ETCD_DATA, false);
+  const env = {
+    FRANKENETES_CLUSTER: spec.name,
+    FRANKENETES_SNAPSHOT_STORE: source.kind === 'directory' ? SNAPSHOT_STORE_DIR : source.url,
+    FRANKENETES_SNAPSHOT_KEY: restore.snapshot.key,
+    FRANKENETES_SNAPSHOT_SHA256: restore.snapshot.sha256,
+    FRANKENETES_SNAPSHOT_SIZE: String(restore.snapshot.size),
+    FRANKENETES_SNAPSHOT_OUT: RESTORE_SNAPSHOT_PATH,
+  };
+  return [
+    {
+      name: 'fetch-snapshot',
+      image: agentImage(spec), // the same image as the agent (the published one on ACI)
+      command: ['/usr/local/bin/node', '/app/index.js', 'fetch-snapshot'],
+      environmentVariables: Object.entries(env).map(([name, value]) => ({ name, value })),
+      volumeMounts: local
+        ? [etcdData, mount(SNAPSHOT_STORE_MOUNT, `${SNAPSHOT_STORE_DIR}/${spec.name}/snapshots`)]
+        : [etcdData],
+    },
+    {
+      name: 'restore-etcd',
+      image: `registry.k8s.io/etcd:${ETCD_VERSION}-0`,
+      command: [
+        '/usr/local/bin/etcdutl',
+        'snapshot',
+        'restore',
+        RESTORE_SNAPSHOT_PATH,
+        ...flags({
+          name: ETCD_NAME,
+          'data-dir': `${ETCD_DATA}/data`,
+          'initial-cluster': `${ETCD_NAME}=${ETCD_PEER_URL}`,
+          'initial-advertise-peer-urls': ETCD_PEER_URL,
+          'bump-revision': RESTORE_REVISION_BUMP,
+          'mark-compacted': true,
+        }),
+      ],
+      volumeMounts: [etcdData],
+    },
+  ];
+}
+
 /** The control-plane group: etcd, API server, controller-manager, scheduler and agent in one network namespace. */
-export function planControlPlane(spec: ClusterSpec, pki: ClusterPki): PlannedGroup {
+export function planControlPlane(
+  spec: ClusterSpec,
+  pki: ClusterPki,
+  options: PlanOptions = {},
+): PlannedGroup {
   const containers = [
     etcdContainer(spec),
     apiServerContainer(spec),
@@ -423,6 +522,7 @@ export function planControlPlane(spec: ClusterSpec, pki: ClusterPki): PlannedGro
       dnsNameLabel: spec.name,
       ports: [{ port: API_SERVER_PORT, protocol: 'TCP' }],
     },
+    ...(options.restore ? { initContainers: restoreInitContainers(spec, options.restore) } : {}),
     containers,
     volumes: controlPlaneVolumes(spec, pki),
   };
@@ -434,12 +534,15 @@ export function planControlPlane(spec: ClusterSpec, pki: ClusterPki): PlannedGro
     group.local = {
       hostPorts: { [API_SERVER_PORT]: spec.apiServerPort },
       engineSocket: ['frankenetes-agent'],
+      ...(options.restore?.source.kind === 'directory'
+        ? { hostPaths: { [SNAPSHOT_STORE_MOUNT]: options.restore.source.hostPath } }
+        : {}),
     };
   }
   return group;
 }
 
-/** Desired state of a cluster, as data: pure and deterministic for a given spec and PKI. */
-export function planCluster(spec: ClusterSpec, pki: ClusterPki): ClusterPlan {
-  return { cluster: spec.name, groups: [planControlPlane(spec, pki)] };
+/** Desired state of a cluster, as data: pure and deterministic for a given spec, PKI and options. */
+export function planCluster(spec: ClusterSpec, pki: ClusterPki, options: PlanOptions = {}): ClusterPlan {
+  return { cluster: spec.name, groups: [planControlPlane(spec, pki, options)] };
 }

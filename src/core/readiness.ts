@@ -9,6 +9,19 @@ export interface ReadyOptions {
   progress?: (message: string) => void;
   /** Checked between polls: a reason here ends the wait at once, with that reason. */
   fatal?: () => Promise<string | undefined>;
+  /**
+   * Status older than this does not count (resume: the snapshot's time). A restored cluster
+   * starts with the node and pod status saved in its snapshot; only what the agent reported
+   * since shows the cluster as it is.
+   */
+  freshSince?: Date;
+}
+
+/** Whether an API timestamp (whole seconds) is later than `since`. */
+function isAfter(time: Date | string | undefined, since: Date | undefined): boolean {
+  if (!since) return true;
+  if (!time) return false;
+  return new Date(time).getTime() > Math.floor(since.getTime() / 1000) * 1000;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -70,11 +83,16 @@ async function componentsProblem(kc: KubeConfig): Promise<string | undefined> {
 const NODE_CONTROLLER_TAINTS = new Set(['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);
 
 /** What keeps the virtual node from taking pods, or undefined when it is Ready and untainted. */
-export async function nodeProblem(kc: KubeConfig, node: string): Promise<string | undefined> {
+export async function nodeProblem(
+  kc: KubeConfig,
+  node: string,
+  freshSince?: Date,
+): Promise<string | undefined> {
   try {
     const n = await kc.makeApiClient(CoreV1Api).readNode({ name: node });
     const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
     if (ready?.status !== 'True') return `node ${node} not Ready yet`;
+    if (!isAfter(ready.lastHeartbeatTime, freshSince)) return `waiting for node ${node} to register again`;
     const taint = n.spec?.taints?.find((t) => NODE_CONTROLLER_TAINTS.has(t.key));
     return taint ? `node ${node} still has the ${taint.key} taint` : undefined;
   } catch {
@@ -126,7 +144,10 @@ export async function waitForCluster(kubeconfig: string, options: ReadyOptions):
       accountsMade = !problem;
     }
     if (!problem) {
-      const found = await Promise.all([componentsProblem(kc), nodeProblem(kc, options.node)]);
+      const found = await Promise.all([
+        componentsProblem(kc),
+        nodeProblem(kc, options.node, options.freshSince),
+      ]);
       problem = found.find(Boolean) ?? (await admissionProblem(kc));
     }
     if (!problem) return;
@@ -140,4 +161,58 @@ export async function waitForCluster(kubeconfig: string, options: ReadyOptions):
     await sleep(options.intervalMs ?? 100);
   }
   throw new Error(`cluster not ready after ${Math.round(timeoutMs / 1000)} s: ${last}`);
+}
+
+/** Ready, and (with freshSince) with every container started since: ready again, not as restored. */
+const isReady = (pod: V1Pod, freshSince?: Date) =>
+  (pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false) &&
+  (!freshSince ||
+    (pod.status?.containerStatuses ?? []).every((c) => isAfter(c.state?.running?.startedAt, freshSince)));
+const podKey = (pod: V1Pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+
+/** The pods that are Ready now, as `namespace/name`, sorted (pause records them with its snapshot). */
+export async function readyPods(kubeconfig: string): Promise<string[]> {
+  const kc = new KubeConfig();
+  kc.loadFromString(kubeconfig);
+  const list = await kc.makeApiClient(CoreV1Api).listPodForAllNamespaces();
+  return list.items
+    .filter((pod) => isReady(pod))
+    .map(podKey)
+    .sort();
+}
+
+/**
+ * Polls until every listed pod (`namespace/name`) exists and is Ready (since `freshSince`);
+ * throws naming those that are not on timeout. Resume waits so for the pods that were Ready
+ * before the pause.
+ */
+export async function waitForPods(
+  kubeconfig: string,
+  pods: string[],
+  options: Omit<ReadyOptions, 'node'>,
+): Promise<void> {
+  if (!pods.length) return;
+  const kc = new KubeConfig();
+  kc.loadFromString(kubeconfig);
+  const core = kc.makeApiClient(CoreV1Api);
+  const timeoutMs = options.timeoutMs ?? 180_000;
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  let waiting = pods;
+  while (Date.now() < deadline) {
+    try {
+      const items = (await core.listPodForAllNamespaces()).items;
+      const ready = new Set(items.filter((pod) => isReady(pod, options.freshSince)).map(podKey));
+      waiting = pods.filter((p) => !ready.has(p));
+    } catch (error) {
+      waiting = pods;
+      last = `pods not listed (${(error as Error).message})`;
+    }
+    if (!waiting.length) return;
+    const problem = `${waiting.length} of ${pods.length} pods not Ready again (${waiting.slice(0, 3).join(', ')}${waiting.length > 3 ? ', …' : ''})`;
+    if (problem !== last) options.progress?.(problem);
+    last = problem;
+    await sleep(options.intervalMs ?? 250);
+  }
+  throw new Error(`pods not Ready again after ${Math.round(timeoutMs / 1000)} s: ${waiting.join(', ')}`);
 }

@@ -10,7 +10,13 @@ import {
   clusterDnsName,
   controlPlaneGroupName,
 } from '../../src/core/names.js';
-import { planCluster, planControlPlane, type PlannedGroup } from '../../src/core/plan.js';
+import {
+  PAUSE_SNAPSHOT_PATH,
+  etcdSnapshotSaveCommand,
+  planCluster,
+  planControlPlane,
+  type PlannedGroup,
+} from '../../src/core/plan.js';
 import { ETCD_VERSION, parseClusterSpec, type ClusterSpec, type Component } from '../../src/core/spec.js';
 import { apiServerNames } from '../../src/core/pki.js';
 import { fakePki } from './fake-pki.js';
@@ -511,6 +517,136 @@ describe('containers and volumes', () => {
       .filter((c) => (c.volumeMounts ?? []).some((m) => holders.includes(m.name)))
       .map((c) => c.name);
     expect(readers).toEqual(['kube-controller-manager']);
+  });
+});
+
+describe('restore on resume', () => {
+  const snapshot = { key: 'snapshots/20260101T120000.250Z.db', sha256: 'ab'.repeat(32), size: 368672 };
+  const directory = { kind: 'directory' as const, hostPath: '/state/demo/snapshots' };
+  const blob = { kind: 'blob' as const, url: 'https://acct.blob.core.windows.net/frankenetes' };
+  const restored = (source: typeof directory | typeof blob = directory) => {
+    const group = planCluster(spec, pki, { restore: { snapshot, source } }).groups[0];
+    if (!group) throw new Error('no group');
+    return group;
+  };
+  const init = (group: PlannedGroup, name: string) => {
+    const found = group.initContainers?.find((c) => c.name === name);
+    if (!found) throw new Error(`no init container ${name}`);
+    return found;
+  };
+  const env = (c: { environmentVariables?: { name: string; value?: string }[] }) =>
+    Object.fromEntries((c.environmentVariables ?? []).map((e) => [e.name, e.value]));
+
+  it('matches the snapshot (state directory and Blob sources)', () => {
+    expect(restored(directory).initContainers).toMatchSnapshot();
+    expect(restored(directory).local).toMatchSnapshot();
+    expect(restored(blob).initContainers).toMatchSnapshot();
+  });
+
+  it('has no init containers without a snapshot to restore', () => {
+    expect(controlPlane().initContainers).toBeUndefined();
+    expect(controlPlane().local?.hostPaths).toBeUndefined();
+  });
+
+  it('fetches and checks the snapshot, then restores it with etcd’s own etcdutl, in that order', () => {
+    const group = restored();
+    expect(group.initContainers?.map((c) => c.name)).toEqual(['fetch-snapshot', 'restore-etcd']);
+    const fetch = init(group, 'fetch-snapshot');
+    expect(fetch.image).toBe(AGENT_IMAGE);
+    expect(fetch.command).toEqual(['/usr/local/bin/node', '/app/index.js', 'fetch-snapshot']);
+    expect(env(fetch)).toMatchObject({
+      FRANKENETES_CLUSTER: 'demo',
+      FRANKENETES_SNAPSHOT_KEY: snapshot.key,
+      FRANKENETES_SNAPSHOT_SHA256: snapshot.sha256,
+      FRANKENETES_SNAPSHOT_SIZE: String(snapshot.size),
+    });
+    const restore = init(group, 'restore-etcd');
+    expect(restore.image).toBe(container(group, 'etcd').image);
+    expect(restore.command?.slice(0, 4)).toEqual([
+      '/usr/local/bin/etcdutl',
+      'snapshot',
+      'restore',
+      env(fetch).FRANKENETES_SNAPSHOT_OUT,
+    ]);
+  });
+
+  it('restores into the data directory etcd starts from, as the same member, revision bumped and compacted', () => {
+    const group = restored();
+    const restore = init(group, 'restore-etcd');
+    const etcd = flagsOf(container(group, 'etcd'));
+    const args = new Map(
+      (restore.command ?? []).slice(4).map((a) => {
+        const m = /^--([a-z-]+)=(.*)$/.exec(a);
+        expect(m, a).not.toBeNull();
+        return [m?.[1] ?? '', m?.[2] ?? ''];
+      }),
+    );
+    for (const name of ['name', 'data-dir', 'initial-cluster', 'initial-advertise-peer-urls'])
+      expect(args.get(name), name).toBe(etcd.get(name));
+    expect(Number(args.get('bump-revision'))).toBeGreaterThanOrEqual(1_000_000);
+    expect(args.get('mark-compacted')).toBe('true');
+    // Both steps write to etcd's own emptyDir, where the snapshot file and the data live.
+    for (const c of group.initContainers ?? []) {
+      const data = c.volumeMounts?.find((m) => m.name === 'etcd-data');
+      expect(data, c.name).toMatchObject({ mountPath: '/var/lib/etcd', readOnly: false });
+    }
+    expect(env(init(group, 'fetch-snapshot')).FRANKENETES_SNAPSHOT_OUT).toMatch(/^\/var\/lib\/etcd\//);
+  });
+
+  it('reads a state directory through a read-only mount of the cluster’s snapshot folder only', () => {
+    const group = restored(directory);
+    const fetch = init(group, 'fetch-snapshot');
+    const store = fetch.volumeMounts?.find((m) => m.name === 'snapshot-store');
+    expect(store?.readOnly).toBe(true);
+    expect(group.local?.hostPaths).toEqual({ 'snapshot-store': '/state/demo/snapshots' });
+    // The store seen inside: <dir>/<cluster>/snapshots is the mount, so the snapshot key resolves in it.
+    expect(store?.mountPath).toBe(`${env(fetch).FRANKENETES_SNAPSHOT_STORE}/demo/snapshots`);
+    expect(group.volumes?.some((v) => v.name === 'snapshot-store')).toBe(false);
+  });
+
+  it('reads a Blob store by its URL, with no key or mount in the definition', () => {
+    const group = restored(blob);
+    const fetch = init(group, 'fetch-snapshot');
+    expect(env(fetch).FRANKENETES_SNAPSHOT_STORE).toBe(blob.url);
+    expect(fetch.volumeMounts?.map((m) => m.name)).toEqual(['etcd-data']);
+    expect(group.local?.hostPaths).toBeUndefined();
+    expect(JSON.stringify(fetch)).not.toMatch(/AccountKey|sig=|PRIVATE KEY/);
+  });
+
+  it('keeps the rest of the control plane as up plans it', () => {
+    const { initContainers, local, ...rest } = restored();
+    const { local: plainLocal, ...plain } = controlPlane();
+    expect(initContainers).toHaveLength(2);
+    expect(rest).toEqual(plain);
+    expect({ ...local, hostPaths: undefined }).toEqual({ ...plainLocal, hostPaths: undefined });
+  });
+});
+
+describe('etcdSnapshotSaveCommand', () => {
+  const group = controlPlane();
+  const etcd = container(group, 'etcd');
+
+  it('saves over TLS on localhost with the member’s certificate and the etcd CA', () => {
+    const command = etcdSnapshotSaveCommand('/var/lib/etcd/x.db');
+    expect(command.slice(0, 1)).toEqual(['/usr/local/bin/etcdctl']);
+    expect(command.slice(-3)).toEqual(['snapshot', 'save', '/var/lib/etcd/x.db']);
+    const flags = new Map(
+      command
+        .slice(1, -3)
+        .map((a) => /^--([a-z]+)=(.*)$/.exec(a) ?? [])
+        .map(([, k = '', v = '']) => [k, v]),
+    );
+    expect(flags.get('endpoints')).toBe(flag(etcd, 'advertise-client-urls'));
+    expect(fileContent(group, etcd, flags.get('cacert') ?? '')).toBe(pki.etcdCa.cert);
+    expect(fileContent(group, etcd, flags.get('cert') ?? '')).toBe(pki.etcdServer.cert);
+    expect(fileContent(group, etcd, flags.get('key') ?? '')).toBe(pki.etcdServer.key);
+  });
+
+  it('writes the snapshot to etcd’s writable emptyDir by default', () => {
+    const { volume: v, mount } = resolve(group, etcd, PAUSE_SNAPSHOT_PATH);
+    expect(etcdSnapshotSaveCommand().at(-1)).toBe(PAUSE_SNAPSHOT_PATH);
+    expect(v.emptyDir).toBeDefined();
+    expect(mount.readOnly).toBe(false);
   });
 });
 

@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, lstat, mkdir, open, realpath, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
-import { pack } from 'tar-stream';
+import { PassThrough, Readable } from 'node:stream';
+import { extract, pack } from 'tar-stream';
 import { POD_IP_PLACEHOLDER, etcHostsFile, withPodIP } from '../local-pod.js';
 import { TAG } from '../names.js';
 import { StandbySandboxes, type StandbyOptions } from './docker-standby.js';
@@ -327,7 +327,7 @@ export class DockerBackend implements ContainerGroupBackend {
   async createOrUpdate(group: PlannedGroup): Promise<ContainerGroup> {
     const hash = definitionHash(group);
     const existing = await this.find(group.name);
-    if (existing && existing.labels[LABEL.hash] === hash) {
+    if (existing && existing.labels[LABEL.hash] === hash && isComplete(group, existing.members)) {
       await this.start(group.name);
       return (await this.get(group.name)) as ContainerGroup;
     }
@@ -366,7 +366,7 @@ export class DockerBackend implements ContainerGroupBackend {
   private async create(group: PlannedGroup, hash: string): Promise<void> {
     const cluster = this.clusterOf(group);
     await this.ensureNetwork(cluster);
-    const volumes = group.volumes ?? [];
+    const volumes = (group.volumes ?? []).filter((v) => !group.local?.hostPaths?.[v.name]);
     const files = await this.writePodFiles(group);
     await Promise.all(
       volumes
@@ -631,7 +631,9 @@ export class DockerBackend implements ContainerGroupBackend {
       const subPath = own?.subPaths?.[m.mountPath];
       const source = subPath
         ? await this.subPathSource(files, m.name, withPodIP(subPath, ip))
-        : (files?.volumes.get(m.name) ?? this.volumeName(group.name, m.name));
+        : (files?.volumes.get(m.name) ??
+          group.local?.hostPaths?.[m.name] ??
+          this.volumeName(group.name, m.name));
       binds.push(`${source}:${m.mountPath}${readOnly ? ':ro' : ''}`);
     }
     if (files && own?.terminationMessagePath) {
@@ -934,6 +936,40 @@ export class DockerBackend implements ContainerGroupBackend {
     };
   }
 
+  async readFile(name: string, container: string, path: string): Promise<Readable> {
+    const c = await this.member(name, container);
+    let archive: NodeJS.ReadableStream;
+    try {
+      archive = await c.getArchive({ path });
+    } catch (error) {
+      if (errorStatus(error) === 404)
+        throw new BackendError(`no file ${path} in container ${container} of group ${name}`, 'not-found', {
+          cause: error,
+        });
+      throw error;
+    }
+    const entries = extract();
+    (archive as Readable).on('error', (error) => entries.destroy(error));
+    (archive as Readable).pipe(entries);
+    // The archive of one file holds one entry: its bytes, streamed as they arrive.
+    return Readable.from(
+      (async function* () {
+        let found = false;
+        for await (const entry of entries) {
+          if (entry.header.type === 'file' && !found) {
+            found = true;
+            yield* entry;
+          } else entry.resume();
+        }
+        if (!found)
+          throw new BackendError(
+            `${path} in container ${container} of group ${name} is not a file`,
+            'failed',
+          );
+      })(),
+    );
+  }
+
   async watchGroups(tags: Record<string, string>, onChange: (group: string) => void): Promise<() => void> {
     // Actions are filtered here: Podman reports `die` but matches an `event=die` filter against
     // its own name (`died`), so a server-side filter would drop every exit.
@@ -998,6 +1034,20 @@ export class DockerBackend implements ContainerGroupBackend {
     await Promise.all(networks.map((n) => ignoreMissing(this.docker.getNetwork(n.Id).remove())));
     return groups.size + leftovers.length + volumes.length + networks.length;
   }
+}
+
+/**
+ * Whether a group was made to the end: every member exists and every init container succeeded.
+ * A creation that was killed part-way (the infra made, members missing, an init container cut
+ * off) is replaced, not merely started.
+ */
+function isComplete(group: PlannedGroup, members: Docker.ContainerInspectInfo[]): boolean {
+  const byName = new Map(members.map((m) => [m.Config.Labels?.[LABEL.container], m]));
+  const initsDone = (group.initContainers ?? []).every((c) => {
+    const state = byName.get(c.name)?.State;
+    return state?.Status === 'exited' && state.ExitCode === 0;
+  });
+  return initsDone && group.containers.every((c) => byName.has(c.name));
 }
 
 /**
