@@ -18,13 +18,13 @@ const median = (xs: number[]) => {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 
-function actionUp(name: string): number {
+async function actionUp(name: string): Promise<number> {
   const job = newJob({ backend: 'docker', name });
   const started = performance.now();
-  const main = runStep(job, 'main');
+  const main = await runStep(job, 'main');
   const seconds = (performance.now() - started) / 1000;
   const ok = main.code === 0 && outputsOf(job).kubeconfig;
-  runStep(job, 'post');
+  await runStep(job, 'post');
   rmSync(job.dir, { recursive: true, force: true });
   if (!ok) throw new Error(`action main failed: ${main.stdout.split('\n').slice(-5).join(' | ')}`);
   return seconds;
@@ -43,12 +43,12 @@ function cliUp(name: string): number {
 }
 
 // One unmeasured round of each warms the page cache.
-actionUp('bench-action-warm');
+await actionUp('bench-action-warm');
 cliUp('bench-cli-warm');
 const actions: number[] = [];
 const clis: number[] = [];
 for (let i = 0; i < RUNS; i++) {
-  actions.push(actionUp(`bench-action-${i}`));
+  actions.push(await actionUp(`bench-action-${i}`));
   clis.push(cliUp(`bench-cli-${i}`));
   console.log(`run ${i + 1}: action-up=${actions[i]?.toFixed(2)}s cli-up=${clis[i]?.toFixed(2)}s`);
 }

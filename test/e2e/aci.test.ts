@@ -27,8 +27,8 @@ afterAll(async () => {
   }
 });
 
-function up(name: string, extra: string[] = []) {
-  return t.cli(['up', '--name', name, ...t.upArgs, ...extra]);
+async function up(name: string, extra: string[] = []) {
+  return await t.cli(['up', '--name', name, ...t.upArgs, ...extra]);
 }
 
 function expectOneErrorLine(run: { code: number; stdout: string; stderr: string }, pattern: RegExp) {
@@ -69,18 +69,19 @@ function viaEdge(fqdn: string, port: number): Promise<string> {
 describe('a cluster on ACI (the emulator)', () => {
   const C = 'show';
   let kc = '';
-  const k = (...args: string[]) => kubectl(kc, args);
+  const k = async (...args: string[]) => await kubectl(kc, args);
 
-  beforeAll(() => {
-    const run = up(C);
+  beforeAll(async () => {
+    const run = await up(C);
     expect(run.stderr).toContain(`cluster "${C}" (Kubernetes v1.37.2, aci) ready`);
     expect(run.code).toBe(0);
     kc = run.stdout.trim();
   });
 
-  it('serves a ready API at its ACI FQDN, with a certificate for that name', () => {
-    expect(k('get', '--raw', '/readyz').stdout).toBe('ok');
-    const config = k('config', 'view', '--raw', '-o', 'jsonpath={.clusters[0].cluster.server}').stdout;
+  it('serves a ready API at its ACI FQDN, with a certificate for that name', async () => {
+    expect((await k('get', '--raw', '/readyz')).stdout).toBe('ok');
+    const config = (await k('config', 'view', '--raw', '-o', 'jsonpath={.clusters[0].cluster.server}'))
+      .stdout;
     expect(config).toBe(`https://${C}.westeurope.azurecontainer.io:6443`);
   });
 
@@ -103,9 +104,10 @@ describe('a cluster on ACI (the emulator)', () => {
   });
 
   it('runs `kubectl run web --port 80` as a container group the agent makes through ARM', async () => {
-    expect(k('run', 'web', `--image=${TESTWEB}`, '--port', '80').code).toBe(0);
+    expect((await k('run', 'web', `--image=${TESTWEB}`, '--port', '80')).code).toBe(0);
     await eventually(
-      () => expect(JSON.parse(k('get', 'pod', 'web', '-o', 'json').stdout).status.phase).toBe('Running'),
+      async () =>
+        expect(JSON.parse((await k('get', 'pod', 'web', '-o', 'json')).stdout).status.phase).toBe('Running'),
       { timeoutMs: 90_000 },
     );
     expect(await e.groupNames()).toEqual([`${C}-control-plane`, `${C}-default-web`]);
@@ -116,13 +118,15 @@ describe('a cluster on ACI (the emulator)', () => {
   });
 
   it('streams logs with -f', async () => {
-    expect(k('logs', 'web').stdout).toContain('testweb listening on :80');
+    expect((await k('logs', 'web')).stdout).toContain('testweb listening on :80');
     const follow = spawn(KUBECTL, ['logs', '-f', 'web'], { env: { ...process.env, KUBECONFIG: kc } });
     let streamed = '';
     follow.stdout.on('data', (d) => (streamed += d));
     try {
       await eventually(() => expect(streamed).toContain('listening'), { timeoutMs: 15_000 });
-      expect(k('exec', 'web', '--', 'sh', '-c', 'echo streamed-line-check > /proc/1/fd/1').code).toBe(0);
+      expect((await k('exec', 'web', '--', 'sh', '-c', 'echo streamed-line-check > /proc/1/fd/1')).code).toBe(
+        0,
+      );
       await eventually(() => expect(streamed).toContain('streamed-line-check'), { timeoutMs: 15_000 });
       expect(streamed.match(/testweb listening/g)).toHaveLength(1); // each line once
     } finally {
@@ -130,12 +134,16 @@ describe('a cluster on ACI (the emulator)', () => {
     }
   });
 
-  it('passes exec arguments unjoined, with stdin and the exit code', () => {
-    const args = k('exec', 'web', '--', 'sh', '-c', 'printf "[%s]" "$@"', 'zero', 'a  b', "it's");
+  it('passes exec arguments unjoined, with stdin and the exit code', async () => {
+    const args = await k('exec', 'web', '--', 'sh', '-c', 'printf "[%s]" "$@"', 'zero', 'a  b', "it's");
     expect(args.stdout).toBe("[a  b][it's]");
-    const stdin = kubectl(kc, ['exec', '-i', 'web', '--', 'sh', '-c', 'tr a-z A-Z'], 'hello from stdin\n');
+    const stdin = await kubectl(
+      kc,
+      ['exec', '-i', 'web', '--', 'sh', '-c', 'tr a-z A-Z'],
+      'hello from stdin\n',
+    );
     expect(stdin.stdout).toBe('HELLO FROM STDIN\n');
-    expect(k('exec', 'web', '--', 'sh', '-c', 'exit 3').code).toBe(3);
+    expect((await k('exec', 'web', '--', 'sh', '-c', 'exit 3')).code).toBe(3);
   });
 
   it('runs an interactive TTY session with exec -it, with the terminal size', () => {
@@ -153,15 +161,15 @@ describe('a cluster on ACI (the emulator)', () => {
     expect(session.status).toBe(4);
   });
 
-  it('shows each group with its cost so far, and the total', () => {
-    const text = t.cli(['status', '--name', C]).stdout;
+  it('shows each group with its cost so far, and the total', async () => {
+    const text = (await t.cli(['status', '--name', C])).stdout;
     expect(text).toMatch(
       new RegExp(
         `${C}-control-plane  Running  ${C}\\.westeurope\\.azurecontainer\\.io  \\$[\\d.]+ \\(2 vCPU, 1\\.7 GB, \\d+ s\\)`,
       ),
     );
     expect(text).toMatch(/cost so far: \$[\d.]+ \(ACI pay-as-you-go rates/);
-    const json = JSON.parse(t.cli(['status', '--name', C, '--json']).stdout);
+    const json = JSON.parse((await t.cli(['status', '--name', C, '--json'])).stdout);
     expect(json.cost.groups.map((g: { name: string }) => g.name).sort()).toEqual([
       `${C}-control-plane`,
       `${C}-default-web`,
@@ -170,11 +178,11 @@ describe('a cluster on ACI (the emulator)', () => {
   });
 
   it('down leaves no group in the emulator and no object on the engine', async () => {
-    const down = t.cli(['down', '--name', C]);
+    const down = await t.cli(['down', '--name', C]);
     expect(down.stderr).toContain(`cluster "${C}" removed`);
     expect(down.code).toBe(0);
     await expectNothingOf(C);
-    expect(t.cli(['list']).stdout).not.toContain(C);
+    expect((await t.cli(['list'])).stdout).not.toContain(C);
   });
 });
 
@@ -187,17 +195,17 @@ describe('faults injected into ARM', () => {
       { kind: 'throttle', count: 1, retryAfterSeconds: 2, method: 'GET', path },
       { kind: 'error', count: 3, status: 500, method: 'PUT', path },
     ]);
-    const run = up(C);
+    const run = await up(C);
     expect(run.stderr).not.toContain('error');
     expect(run.code).toBe(0);
     expect((await e.admin<{ faults: unknown[] }>('GET', '/emulator/faults')).faults).toEqual([]);
-    expect(kubectl(run.stdout.trim(), ['get', '--raw', '/readyz']).stdout).toBe('ok');
+    expect((await kubectl(run.stdout.trim(), ['get', '--raw', '/readyz'])).stdout).toBe('ok');
     // down gets through three 500s and a failed deletion.
     await e.addFaults([
       { kind: 'error', count: 3, status: 500, method: 'DELETE', path },
       { kind: 'failOperation', group: `${C}-control-plane`, operation: 'delete' },
     ]);
-    const down = t.cli(['down', '--name', C]);
+    const down = await t.cli(['down', '--name', C]);
     expect(down.stderr).not.toContain('error');
     expect(down.code).toBe(0);
     expect((await e.admin<{ faults: unknown[] }>('GET', '/emulator/faults')).faults).toEqual([]);
@@ -215,18 +223,18 @@ describe('faults injected into ARM', () => {
       },
     ]);
     expectOneErrorLine(
-      up(C),
+      await up(C),
       /creating container group doomed-control-plane in rg-show: .*No capacity today\./,
     );
     await expectNothingOf(C);
-    expect(t.cli(['list']).stdout).not.toContain(C);
+    expect((await t.cli(['list'])).stdout).not.toContain(C);
   });
 
   it('a control plane that dies during up fails it at once, with one line, and leaves nothing', async () => {
     const C = 'mortal';
     await e.addFaults([{ kind: 'dieAfterStart', group: `${C}-control-plane`, afterMs: 1500 }]);
     const started = Date.now();
-    expectOneErrorLine(up(C), /the control-plane group mortal-control-plane is Stopped/);
+    expectOneErrorLine(await up(C), /the control-plane group mortal-control-plane is Stopped/);
     expect(Date.now() - started).toBeLessThan(120_000);
     await expectNothingOf(C);
   });
@@ -263,11 +271,11 @@ describe('the Blob state store (Azurite)', () => {
     expect(waited).toHaveLength(1);
     expect((await e.groupNames()).filter((n) => n.startsWith(`${C}-`))).toEqual([`${C}-control-plane`]);
     expect(a?.stdout).toBe(b?.stdout);
-    expect(kubectl(a?.stdout.trim() ?? '', ['get', '--raw', '/readyz']).stdout).toBe('ok');
-    const down = t.cli(['down', '--name', C, '--state', state]);
+    expect((await kubectl(a?.stdout.trim() ?? '', ['get', '--raw', '/readyz'])).stdout).toBe('ok');
+    const down = await t.cli(['down', '--name', C, '--state', state]);
     expect(down.code, down.stderr).toBe(0);
     await expectNothingOf(C);
-    expect(t.cli(['list', '--state', state]).stdout).not.toContain(C);
+    expect((await t.cli(['list', '--state', state])).stdout).not.toContain(C);
   });
 });
 

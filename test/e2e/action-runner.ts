@@ -1,12 +1,12 @@
 // The GitHub runner's contract for a node action, as the runner keeps it: INPUT_* variables, the
 // GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV / GITHUB_STEP_SUMMARY files, the event payload, and
 // STATE_* variables for the post step from what main saved. Runs the committed dist/ entry points.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './harness.js';
+import { ROOT, run } from './harness.js';
 
 const require = createRequire(import.meta.url);
 
@@ -101,14 +101,8 @@ function stepEnv(job: Job, step: 'main' | 'post'): Record<string, string> {
   return { ...job.env, ...Object.fromEntries(Object.entries(saved).map(([k, v]) => [`STATE_${k}`, v])) };
 }
 
-export function runStep(job: Job, step: 'main' | 'post'): StepRun {
-  const r = spawnSync(process.execPath, [entry(step)], {
-    encoding: 'utf8',
-    env: stepEnv(job, step),
-    cwd: job.dir,
-    timeout: 300_000,
-  });
-  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+export function runStep(job: Job, step: 'main' | 'post'): Promise<StepRun> {
+  return run(process.execPath, [entry(step)], { env: stepEnv(job, step), cwd: job.dir, timeoutMs: 300_000 });
 }
 
 /** Starts a step without waiting (to kill it part-way). */

@@ -22,8 +22,8 @@ const pkis: string[] = [];
 /** Jobs whose clusters must be gone when the file ends, whatever failed. */
 const jobs: Job[] = [];
 
-function step(job: Job, which: 'main' | 'post'): StepRun {
-  const run = runStep(job, which);
+async function step(job: Job, which: 'main' | 'post'): Promise<StepRun> {
+  const run = await runStep(job, which);
   printed.push(...run.stdout.split('\n'), ...run.stderr.split('\n'));
   return run;
 }
@@ -44,7 +44,7 @@ async function expectNothingOf(cluster: string) {
 }
 
 afterAll(async () => {
-  for (const job of jobs) runStep(job, 'post');
+  for (const job of jobs) await runStep(job, 'post');
 });
 
 describe('the action on the docker backend', () => {
@@ -53,7 +53,7 @@ describe('the action on the docker backend', () => {
 
   it('main brings up a cluster named after the PR, with outputs, KUBECONFIG and a summary', async () => {
     job = docker({});
-    main = step(job, 'main');
+    main = await step(job, 'main');
     expect(main.code, main.stdout).toBe(0);
     expect(errorLines(main)).toEqual([]);
     const outputs = outputsOf(job);
@@ -64,7 +64,7 @@ describe('the action on the docker backend', () => {
     const kubeconfig = outputs.kubeconfig ?? '';
     expect(statSync(kubeconfig).mode & 0o777).toBe(0o600);
     expect(exportedEnvOf(job).KUBECONFIG).toBe(kubeconfig);
-    expect(kubectl(kubeconfig, ['get', '--raw', '/readyz']).stdout).toBe('ok');
+    expect((await kubectl(kubeconfig, ['get', '--raw', '/readyz'])).stdout).toBe('ok');
 
     const summary = readFileSync(job.files.summary, 'utf8');
     expect(summary).toContain('codertocat-hello-world-pr-2');
@@ -79,28 +79,29 @@ describe('the action on the docker backend', () => {
   it('a pod runs on the cluster in a later step', async () => {
     const kubeconfig = outputsOf(job).kubeconfig ?? '';
     expect(
-      kubectl(kubeconfig, ['run', 'web', '--image=localhost/frankenetes/testweb:1', '--port=80']).code,
+      (await kubectl(kubeconfig, ['run', 'web', '--image=localhost/frankenetes/testweb:1', '--port=80']))
+        .code,
     ).toBe(0);
-    const wait = kubectl(kubeconfig, ['wait', '--for=condition=Ready', 'pod/web', '--timeout=90s']);
+    const wait = await kubectl(kubeconfig, ['wait', '--for=condition=Ready', 'pod/web', '--timeout=90s']);
     expect(wait.stderr).toBe('');
     expect(wait.code).toBe(0);
   });
 
   it('post removes everything, and a re-run of post finds nothing and succeeds', async () => {
-    const post = step(job, 'post');
+    const post = await step(job, 'post');
     expect(post.code, post.stdout).toBe(0);
     expect(post.stdout).toContain('cluster codertocat-hello-world-pr-2 removed');
     await expectNothingOf('codertocat-hello-world-pr-2');
-    const again = step(job, 'post');
+    const again = await step(job, 'post');
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already removed');
   });
 
   it('keep: true leaves the cluster running and records its TTL in the state store', async () => {
     const kept = docker({ name: 'e2e-action-keep', keep: 'true', ttl: '4h' });
-    expect(step(kept, 'main').code).toBe(0);
+    expect((await step(kept, 'main')).code).toBe(0);
     const before = Date.now();
-    const post = step(kept, 'post');
+    const post = await step(kept, 'post');
     expect(post.code, post.stdout).toBe(0);
     expect(post.stdout).toContain('kept until');
     const state = join(kept.env.RUNNER_TEMP ?? '', 'frankenetes', 'state');
@@ -110,9 +111,9 @@ describe('the action on the docker backend', () => {
     expect(expires).toBeGreaterThanOrEqual(before + 4 * 3600_000 - 1000);
     expect(expires).toBeLessThanOrEqual(Date.now() + 4 * 3600_000);
     const kubeconfig = outputsOf(kept).kubeconfig ?? '';
-    expect(kubectl(kubeconfig, ['get', '--raw', '/readyz']).stdout).toBe('ok');
+    expect((await kubectl(kubeconfig, ['get', '--raw', '/readyz'])).stdout).toBe('ok');
     pkis.push(readFileSync(join(state, 'e2e-action-keep', 'pki.json'), 'utf8'));
-    expect(cli(['down', '--name', 'e2e-action-keep'], { FRANKENETES_STATE_DIR: state }).code).toBe(0);
+    expect((await cli(['down', '--name', 'e2e-action-keep'], { FRANKENETES_STATE_DIR: state })).code).toBe(0);
     await expectNothingOf('e2e-action-keep');
   });
 
@@ -134,7 +135,7 @@ describe('the action on the docker backend', () => {
     child.kill('SIGKILL');
     await exited;
     printed.push(...out.split('\n'));
-    const post = step(killed, 'post');
+    const post = await step(killed, 'post');
     expect(post.code, post.stdout).toBe(0);
     await expectNothingOf('e2e-action-kill');
   });
@@ -156,7 +157,7 @@ describe('bad inputs: one ::error:: line, a failed step, nothing created', () =>
     ['a bad wait', { name: 'e2e-action-bad', wait: 'soon' }, /input "wait": must be a duration/],
   ])('%s', async (_what, inputs, pattern) => {
     const job = newJob({ backend: 'docker', ...inputs });
-    const main = step(job, 'main');
+    const main = await step(job, 'main');
     expect(main.code).not.toBe(0);
     const errors = errorLines(main);
     expect(errors).toHaveLength(1);
@@ -175,7 +176,7 @@ describe('bad inputs: one ::error:: line, a failed step, nothing created', () =>
       location: 'westeurope',
       state: 'https://account.blob.core.windows.net/state',
     });
-    const main = step(job, 'main');
+    const main = await step(job, 'main');
     expect(main.code).not.toBe(0);
     expect(errorLines(main)).toEqual([
       '::error::input "azure-subscription-id": is required with backend "aci"',
@@ -195,9 +196,9 @@ describe('bad inputs on aci', () => {
     state: 'https://account.blob.core.windows.net/state',
   };
 
-  it('no OIDC permission: one line that says so, and nothing saved for post', () => {
+  it('no OIDC permission: one line that says so, and nothing saved for post', async () => {
     const job = newJob(aci);
-    const main = step(job, 'main');
+    const main = await step(job, 'main');
     expect(main.code).not.toBe(0);
     expect(errorLines(main)).toEqual([
       expect.stringMatching(
@@ -205,7 +206,7 @@ describe('bad inputs on aci', () => {
       ),
     ]);
     expect(readFileSync(job.files.state, 'utf8')).toBe('');
-    const post = step(job, 'post');
+    const post = await step(job, 'post');
     expect(post.code).toBe(0);
     expect(post.stdout).toContain('nothing to clean up');
   });

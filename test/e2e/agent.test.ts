@@ -9,9 +9,9 @@ const IMAGE = 'localhost/frankenetes/testweb:1';
 const env = { FRANKENETES_STATE_DIR: stateDir() };
 let kc = '';
 
-const k = (...args: string[]) => kubectl(kc, args);
-const json = (...args: string[]) => JSON.parse(k(...args, '-o', 'json').stdout);
-const apply = (manifest: object) => kubectl(kc, ['apply', '-f', '-'], JSON.stringify(manifest));
+const k = async (...args: string[]) => await kubectl(kc, args);
+const json = async (...args: string[]) => JSON.parse((await k(...args, '-o', 'json')).stdout);
+const apply = async (manifest: object) => await kubectl(kc, ['apply', '-f', '-'], JSON.stringify(manifest));
 
 /** Pods that have a container group: its containers carry the pod's labels (its infra may be a standby sandbox). */
 async function podGroups(): Promise<string[]> {
@@ -29,8 +29,8 @@ async function podGroups(): Promise<string[]> {
 
 async function waitPhase(name: string, phase: string, timeoutMs = 60_000) {
   return eventually(
-    () => {
-      const pod = json('get', 'pod', name);
+    async () => {
+      const pod = await json('get', 'pod', name);
       expect(pod.status.phase).toBe(phase);
       return pod;
     },
@@ -39,41 +39,41 @@ async function waitPhase(name: string, phase: string, timeoutMs = 60_000) {
 }
 
 async function waitRunningReady(name: string) {
-  return eventually(() => {
-    const pod = json('get', 'pod', name);
+  return eventually(async () => {
+    const pod = await json('get', 'pod', name);
     expect(pod.status.phase).toBe('Running');
     expect(pod.status.conditions.find((c: { type: string }) => c.type === 'Ready').status).toBe('True');
     return pod;
   });
 }
 
-beforeAll(() => {
-  const up = cli(['up', '--name', CLUSTER], env);
+beforeAll(async () => {
+  const up = await cli(['up', '--name', CLUSTER], env);
   expect(up.stderr).toContain('ready');
   expect(up.code).toBe(0);
   kc = up.stdout.trim();
 });
 
-afterAll(() => {
-  cli(['down', '--name', CLUSTER], env);
+afterAll(async () => {
+  await cli(['down', '--name', CLUSTER], env);
 });
 
 describe('the node', () => {
   it('is Ready, declares WebSocket streaming and renews its lease', async () => {
-    const node = json('get', 'node', `${CLUSTER}-node`);
+    const node = await json('get', 'node', `${CLUSTER}-node`);
     expect(node.status.conditions.find((c: { type: string }) => c.type === 'Ready').status).toBe('True');
     expect(node.status.declaredFeatures).toContain('ExtendWebSocketsToKubelet');
     expect(node.status.nodeInfo.kubeletVersion).toBe('v1.37.2');
     expect(node.status.daemonEndpoints.kubeletEndpoint.Port).toBe(10250);
     expect(node.spec.taints ?? []).toEqual([]);
     const first = await eventually(
-      () => json('get', 'lease', '-n', 'kube-node-lease', `${CLUSTER}-node`).spec.renewTime,
+      async () => (await json('get', 'lease', '-n', 'kube-node-lease', `${CLUSTER}-node`)).spec.renewTime,
     );
     await eventually(
-      () =>
-        expect(json('get', 'lease', '-n', 'kube-node-lease', `${CLUSTER}-node`).spec.renewTime).not.toBe(
-          first,
-        ),
+      async () =>
+        expect(
+          (await json('get', 'lease', '-n', 'kube-node-lease', `${CLUSTER}-node`)).spec.renewTime,
+        ).not.toBe(first),
       { timeoutMs: 25_000, intervalMs: 1000 },
     );
   });
@@ -81,15 +81,15 @@ describe('the node', () => {
 
 describe('kubectl run, logs, exec', () => {
   beforeAll(async () => {
-    expect(k('run', 'web', `--image=${IMAGE}`, '--port', '80').code).toBe(0);
+    expect((await k('run', 'web', `--image=${IMAGE}`, '--port', '80')).code).toBe(0);
     await waitRunningReady('web');
   });
 
   it('answers on its port from the host, published on 127.0.0.1 and at the pod IP', async () => {
-    const pod = json('get', 'pod', 'web');
+    const pod = await json('get', 'pod', 'web');
     expect(pod.status.podIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect(await (await fetch(`http://${pod.status.podIP}/`)).text()).toContain('frankenetes testweb');
-    const status = JSON.parse(cli(['status', '--name', CLUSTER, '--json'], env).stdout);
+    const status = JSON.parse((await cli(['status', '--name', CLUSTER, '--json'], env)).stdout);
     const group = status.groups.find(
       (g: { tags: Record<string, string> }) => g.tags['frankenetes.pod'] === 'web',
     );
@@ -99,28 +99,34 @@ describe('kubectl run, logs, exec', () => {
   });
 
   it('shows logs, and streams new lines with -f', async () => {
-    expect(k('logs', 'web').stdout).toContain('testweb listening on :80');
+    expect((await k('logs', 'web')).stdout).toContain('testweb listening on :80');
     const follow = spawn(KUBECTL, ['logs', '-f', 'web'], { env: { ...process.env, KUBECONFIG: kc } });
     let streamed = '';
     follow.stdout.on('data', (d) => (streamed += d));
     try {
       await eventually(() => expect(streamed).toContain('listening'), { timeoutMs: 10_000 });
       // A new line on the container's own stdout, written after the stream started.
-      expect(k('exec', 'web', '--', 'sh', '-c', 'echo streamed-line-check > /proc/1/fd/1').code).toBe(0);
+      expect((await k('exec', 'web', '--', 'sh', '-c', 'echo streamed-line-check > /proc/1/fd/1')).code).toBe(
+        0,
+      );
       await eventually(() => expect(streamed).toContain('streamed-line-check'), { timeoutMs: 10_000 });
     } finally {
       follow.kill();
     }
-    expect(k('logs', 'web', '--tail', '1').stdout.trim().split('\n')).toHaveLength(1);
+    expect((await k('logs', 'web', '--tail', '1')).stdout.trim().split('\n')).toHaveLength(1);
   });
 
-  it('runs commands with exec: output, stdin, exit codes', () => {
-    const ls = k('exec', 'web', '--', 'ls', '/');
+  it('runs commands with exec: output, stdin, exit codes', async () => {
+    const ls = await k('exec', 'web', '--', 'ls', '/');
     expect(ls.code).toBe(0);
     expect(ls.stdout.split('\n')).toEqual(expect.arrayContaining(['bin', 'www']));
-    const stdin = kubectl(kc, ['exec', '-i', 'web', '--', 'sh', '-c', 'tr a-z A-Z'], 'hello from stdin\n');
+    const stdin = await kubectl(
+      kc,
+      ['exec', '-i', 'web', '--', 'sh', '-c', 'tr a-z A-Z'],
+      'hello from stdin\n',
+    );
     expect(stdin.stdout).toBe('HELLO FROM STDIN\n');
-    const failing = k('exec', 'web', '--', 'sh', '-c', 'echo to-stderr >&2; exit 3');
+    const failing = await k('exec', 'web', '--', 'sh', '-c', 'echo to-stderr >&2; exit 3');
     expect(failing.code).toBe(3);
     expect(failing.stderr).toContain('to-stderr');
   });
@@ -142,8 +148,8 @@ describe('kubectl run, logs, exec', () => {
     expect(session.status).toBe(4);
   });
 
-  it('answers attach and port-forward with a clear error', () => {
-    const attach = k('attach', 'web');
+  it('answers attach and port-forward with a clear error', async () => {
+    const attach = await k('attach', 'web');
     expect(attach.code).not.toBe(0);
     expect(attach.stderr).toMatch(/not supported by Frankenetes nodes/);
   });
@@ -151,19 +157,19 @@ describe('kubectl run, logs, exec', () => {
 
 describe('workloads', () => {
   it('rolls out a Deployment of 20 replicas, scales it to 0 and removes every group', async () => {
-    expect(k('create', 'deployment', 'many', `--image=${IMAGE}`, '--replicas=20').code).toBe(0);
+    expect((await k('create', 'deployment', 'many', `--image=${IMAGE}`, '--replicas=20')).code).toBe(0);
     await eventually(
-      () => {
-        const d = json('get', 'deployment', 'many');
+      async () => {
+        const d = await json('get', 'deployment', 'many');
         expect(d.status.availableReplicas).toBe(20);
       },
       { timeoutMs: 180_000, intervalMs: 1000 },
     );
     expect((await podGroups()).filter((p) => p.startsWith('many-'))).toHaveLength(20);
-    expect(k('scale', 'deployment', 'many', '--replicas=0').code).toBe(0);
+    expect((await k('scale', 'deployment', 'many', '--replicas=0')).code).toBe(0);
     await eventually(
       async () => {
-        expect(json('get', 'pods', '-l', 'app=many').items).toHaveLength(0);
+        expect((await json('get', 'pods', '-l', 'app=many')).items).toHaveLength(0);
         expect((await podGroups()).filter((p) => p.startsWith('many-'))).toEqual([]);
       },
       { timeoutMs: 120_000, intervalMs: 1000 },
@@ -171,7 +177,7 @@ describe('workloads', () => {
   });
 
   it('deletes a pod within its grace period plus 2 s, even when it ignores SIGTERM', async () => {
-    apply({
+    await apply({
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'stubborn' },
@@ -184,7 +190,7 @@ describe('workloads', () => {
     });
     await waitRunningReady('stubborn');
     const started = Date.now();
-    expect(k('delete', 'pod', 'stubborn').code).toBe(0);
+    expect((await k('delete', 'pod', 'stubborn')).code).toBe(0);
     const seconds = (Date.now() - started) / 1000;
     expect(seconds).toBeLessThanOrEqual(3 + 2);
     expect(seconds).toBeGreaterThanOrEqual(2.5); // it really waited for the grace period
@@ -192,9 +198,9 @@ describe('workloads', () => {
   });
 
   it('passes ConfigMaps, Secrets and the downward API to env and volumes', async () => {
-    k('create', 'configmap', 'settings', '--from-literal=color=blue', '--from-literal=size=large');
-    k('create', 'secret', 'generic', 'creds', '--from-literal=password=s3cr3t');
-    apply({
+    await k('create', 'configmap', 'settings', '--from-literal=color=blue', '--from-literal=size=large');
+    await k('create', 'secret', 'generic', 'creds', '--from-literal=password=s3cr3t');
+    await apply({
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'config', labels: { team: 'blue' } },
@@ -234,53 +240,68 @@ describe('workloads', () => {
       },
     });
     await waitPhase('config', 'Succeeded');
-    const logs = k('logs', 'config').stdout;
+    const logs = (await k('logs', 'config')).stdout;
     expect(logs).toContain('COLOR=blue PASS=s3cr3t POD=config NS=default SIZE=large');
     expect(logs).toContain('blues3cr3t');
     expect(logs).toContain('team="blue"');
   });
 
   it('gives pods a service-account token that in-cluster clients can use', async () => {
-    k('create', 'role', 'pod-reader', '--verb=get,list', '--resource=pods');
-    k('create', 'rolebinding', 'pod-reader', '--role=pod-reader', '--serviceaccount=default:default');
+    await k('create', 'role', 'pod-reader', '--verb=get,list', '--resource=pods');
+    await k('create', 'rolebinding', 'pod-reader', '--role=pod-reader', '--serviceaccount=default:default');
     expect(
-      k(
-        'run',
-        'whoami',
-        '--image=localhost/frankenetes/kubectl:v1.37.2',
-        '--restart=Never',
-        '--',
-        'kubectl',
-        'get',
-        'pod',
-        'whoami',
-        '-o',
-        'jsonpath={.metadata.name}/{.spec.nodeName}',
+      (
+        await k(
+          'run',
+          'whoami',
+          '--image=localhost/frankenetes/kubectl:v1.37.2',
+          '--restart=Never',
+          '--',
+          'kubectl',
+          'get',
+          'pod',
+          'whoami',
+          '-o',
+          'jsonpath={.metadata.name}/{.spec.nodeName}',
+        )
       ).code,
     ).toBe(0);
     await waitPhase('whoami', 'Succeeded');
-    expect(k('logs', 'whoami').stdout).toBe(`whoami/${CLUSTER}-node`);
+    expect((await k('logs', 'whoami')).stdout).toBe(`whoami/${CLUSTER}-node`);
   });
 
   it('runs a Job to completion and shows its logs', async () => {
     expect(
-      k('create', 'job', 'hello', `--image=${IMAGE}`, '--', 'sh', '-c', 'echo job says hello; sleep 1').code,
+      (
+        await k(
+          'create',
+          'job',
+          'hello',
+          `--image=${IMAGE}`,
+          '--',
+          'sh',
+          '-c',
+          'echo job says hello; sleep 1',
+        )
+      ).code,
     ).toBe(0);
     // Well inside the agent's 30 s resync: the container's exit reaches it as an engine event.
-    await eventually(() => expect(json('get', 'job', 'hello').status.succeeded).toBe(1), {
+    await eventually(async () => expect((await json('get', 'job', 'hello')).status.succeeded).toBe(1), {
       timeoutMs: 20_000,
     });
-    expect(k('logs', 'job/hello').stdout).toContain('job says hello');
+    expect((await k('logs', 'job/hello')).stdout).toContain('job says hello');
   });
 
   it('fails a pod whose container exits 1 under restartPolicy Never, with the exit code', async () => {
-    expect(k('run', 'fails', `--image=${IMAGE}`, '--restart=Never', '--', 'sh', '-c', 'exit 1').code).toBe(0);
+    expect(
+      (await k('run', 'fails', `--image=${IMAGE}`, '--restart=Never', '--', 'sh', '-c', 'exit 1')).code,
+    ).toBe(0);
     const pod = await waitPhase('fails', 'Failed');
     expect(pod.status.containerStatuses[0].state.terminated.exitCode).toBe(1);
   });
 
   it('fails a hostPath pod with a clear message and an event', async () => {
-    apply({
+    await apply({
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'hostpath' },
@@ -291,8 +312,8 @@ describe('workloads', () => {
     });
     const pod = await waitPhase('hostpath', 'Failed');
     expect(pod.status.message).toMatch(/hostPath volume "h" is not supported by Frankenetes nodes/);
-    await eventually(() =>
-      expect(k('get', 'events', '--field-selector', 'involvedObject.name=hostpath').stdout).toMatch(
+    await eventually(async () =>
+      expect((await k('get', 'events', '--field-selector', 'involvedObject.name=hostpath')).stdout).toMatch(
         /not supported/,
       ),
     );
@@ -302,7 +323,7 @@ describe('workloads', () => {
 
 describe('probes', () => {
   it('runs readiness (exec, httpGet) and liveness probes', async () => {
-    apply({
+    await apply({
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'probed' },
@@ -329,20 +350,22 @@ describe('probes', () => {
         ],
       },
     });
-    const ready = (name: string) =>
-      json('get', 'pod', 'probed').status.containerStatuses.find((c: { name: string }) => c.name === name)
-        .ready;
-    await eventually(() => expect(ready('web')).toBe(true));
-    expect(ready('gated')).toBe(false);
+    const ready = async (name: string) =>
+      (await json('get', 'pod', 'probed')).status.containerStatuses.find(
+        (c: { name: string }) => c.name === name,
+      ).ready;
+    await eventually(async () => expect(await ready('web')).toBe(true));
+    expect(await ready('gated')).toBe(false);
     expect(
-      json('get', 'pod', 'probed').status.conditions.find((c: { type: string }) => c.type === 'Ready').status,
+      (await json('get', 'pod', 'probed')).status.conditions.find((c: { type: string }) => c.type === 'Ready')
+        .status,
     ).toBe('False');
-    k('exec', 'probed', '-c', 'gated', '--', 'touch', '/tmp/ready');
-    await eventually(() => expect(ready('gated')).toBe(true), { timeoutMs: 15_000 });
-    k('exec', 'probed', '-c', 'gated', '--', 'rm', '/tmp/alive');
+    await k('exec', 'probed', '-c', 'gated', '--', 'touch', '/tmp/ready');
+    await eventually(async () => expect(await ready('gated')).toBe(true), { timeoutMs: 15_000 });
+    await k('exec', 'probed', '-c', 'gated', '--', 'rm', '/tmp/alive');
     await eventually(
-      () => {
-        const status = json('get', 'pod', 'probed').status.containerStatuses.find(
+      async () => {
+        const status = (await json('get', 'pod', 'probed')).status.containerStatuses.find(
           (c: { name: string }) => c.name === 'gated',
         );
         expect(status.restartCount).toBeGreaterThanOrEqual(1);
@@ -350,27 +373,30 @@ describe('probes', () => {
       },
       { timeoutMs: 30_000 },
     );
-    k('delete', 'pod', 'probed');
+    await k('delete', 'pod', 'probed');
   });
 });
 
 describe('crash safety', () => {
   it('converges after the agent is stopped and restarted: no orphan, no duplicate', async () => {
-    expect(k('create', 'deployment', 'steady', `--image=${IMAGE}`, '--replicas=3').code).toBe(0);
-    await eventually(() => expect(json('get', 'deployment', 'steady').status.availableReplicas).toBe(3), {
-      timeoutMs: 60_000,
-    });
+    expect((await k('create', 'deployment', 'steady', `--image=${IMAGE}`, '--replicas=3')).code).toBe(0);
+    await eventually(
+      async () => expect((await json('get', 'deployment', 'steady')).status.availableReplicas).toBe(3),
+      {
+        timeoutMs: 60_000,
+      },
+    );
     const agent = docker.getContainer(`${CLUSTER}-control-plane_frankenetes-agent`);
     await agent.stop({ t: 0 });
     // While the agent is down: one pod deleted (its group becomes an orphan), one pod added.
-    const victim = json('get', 'pods', '-l', 'app=steady').items[0].metadata.name;
-    expect(k('delete', 'pod', victim, '--wait=false').code).toBe(0);
-    expect(k('run', 'while-down', `--image=${IMAGE}`).code).toBe(0);
+    const victim = (await json('get', 'pods', '-l', 'app=steady')).items[0].metadata.name;
+    expect((await k('delete', 'pod', victim, '--wait=false')).code).toBe(0);
+    expect((await k('run', 'while-down', `--image=${IMAGE}`)).code).toBe(0);
     await agent.start();
     await waitRunningReady('while-down');
     await eventually(
       async () => {
-        const pods = json('get', 'pods', '-l', 'app=steady').items.map(
+        const pods = (await json('get', 'pods', '-l', 'app=steady')).items.map(
           (p: { metadata: { name: string } }) => p.metadata.name,
         );
         expect(pods).toHaveLength(3);
@@ -403,7 +429,7 @@ describe('standby sandboxes', () => {
       timeoutMs: 90_000,
       intervalMs: 1000,
     });
-    expect(k('run', 'quick', `--image=${IMAGE}`).code).toBe(0);
+    expect((await k('run', 'quick', `--image=${IMAGE}`)).code).toBe(0);
     await waitRunningReady('quick');
     const containers = (await engineResources(CLUSTER)).containers;
     const group = containers.find((c) => c.Labels['frankenetes.pod'] === 'quick')?.Labels[
@@ -412,14 +438,15 @@ describe('standby sandboxes', () => {
     const infra = containers.find((c) => c.Names.some((n) => n.replace(/^\//, '') === group));
     expect(infra?.Labels['frankenetes.kind']).toBe('standby'); // a claimed sandbox, renamed to the group
     expect(
-      k('exec', 'quick', '--', 'cat', '/var/run/secrets/kubernetes.io/serviceaccount/namespace').stdout,
+      (await k('exec', 'quick', '--', 'cat', '/var/run/secrets/kubernetes.io/serviceaccount/namespace'))
+        .stdout,
     ).toBe('default');
 
     // The token files live in the agent's pod-files volume until the pod is deleted.
     const volume = await docker.getVolume(`${CLUSTER}-control-plane_pod-files`).inspect();
     const files = `${volume.Mountpoint}/${group}`;
     expect(readdirSync(files).some((name) => name.startsWith('kube-api-access-'))).toBe(true);
-    expect(k('delete', 'pod', 'quick', '--grace-period=1').code).toBe(0);
+    expect((await k('delete', 'pod', 'quick', '--grace-period=1')).code).toBe(0);
     await eventually(async () => {
       const left = (await engineResources(CLUSTER)).containers.filter(
         (c) => c.Labels['frankenetes.group'] === group || c.Names.some((n) => n.replace(/^\//, '') === group),
@@ -436,13 +463,16 @@ describe('standby sandboxes', () => {
 
 describe('down', () => {
   it('removes a cluster with pods still running and being deleted: nothing is left', async () => {
-    expect(k('create', 'deployment', 'last', `--image=${IMAGE}`, '--replicas=5').code).toBe(0);
-    await eventually(() => expect(json('get', 'deployment', 'last').status.availableReplicas).toBe(5), {
-      timeoutMs: 60_000,
-    });
+    expect((await k('create', 'deployment', 'last', `--image=${IMAGE}`, '--replicas=5')).code).toBe(0);
+    await eventually(
+      async () => expect((await json('get', 'deployment', 'last')).status.availableReplicas).toBe(5),
+      {
+        timeoutMs: 60_000,
+      },
+    );
     // The agent deletes these pods' groups while `down` purges the same groups.
-    k('delete', 'deployment', 'last', '--wait=false');
-    const down = cli(['down', '--name', CLUSTER], env);
+    await k('delete', 'deployment', 'last', '--wait=false');
+    const down = await cli(['down', '--name', CLUSTER], env);
     expect(down.stderr).not.toContain('error');
     expect(down.code).toBe(0);
     const left = await engineResources(CLUSTER);

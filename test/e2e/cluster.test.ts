@@ -77,64 +77,72 @@ async function expectNothingOf(cluster: string) {
   expect(left.networks.map((n) => n.Name)).toEqual([]);
 }
 
-beforeAll(() => {
-  const up = cli(['up', '--name', A], env);
+beforeAll(async () => {
+  const up = await cli(['up', '--name', A], env);
   expect(up.stderr).toContain('ready');
   expect(up.code).toBe(0);
   kubeconfigA = up.stdout.trim();
 });
 
-afterAll(() => {
-  for (const name of [A, B, 'e2e-c']) cli(['down', '--name', name], env);
+afterAll(async () => {
+  for (const name of [A, B, 'e2e-c']) await cli(['down', '--name', name], env);
 });
 
 describe('frankenetes up', () => {
   // First test of the file: it runs right after `up` returned, before anything else warms up.
-  it('takes work as soon as it returns: a pod is admitted at once and the node is schedulable', () => {
-    const run = kubectl(kubeconfigA, ['run', 'first', '--image=localhost/frankenetes/testweb:1']);
+  it('takes work as soon as it returns: a pod is admitted at once and the node is schedulable', async () => {
+    const run = await kubectl(kubeconfigA, ['run', 'first', '--image=localhost/frankenetes/testweb:1']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     for (const namespace of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
       expect(
-        kubectl(kubeconfigA, ['get', 'serviceaccount', 'default', '-n', namespace]).code,
+        (await kubectl(kubeconfigA, ['get', 'serviceaccount', 'default', '-n', namespace])).code,
         namespace,
       ).toBe(0);
     }
-    const node = JSON.parse(kubectl(kubeconfigA, ['get', 'node', `${A}-node`, '-o', 'json']).stdout);
+    const node = JSON.parse((await kubectl(kubeconfigA, ['get', 'node', `${A}-node`, '-o', 'json'])).stdout);
     expect(node.spec.taints ?? []).toEqual([]);
     expect(node.status.conditions.find((c: { type: string }) => c.type === 'Ready').status).toBe('True');
-    const components = JSON.parse(kubectl(kubeconfigA, ['get', 'componentstatuses', '-o', 'json']).stdout);
+    const components = JSON.parse(
+      (await kubectl(kubeconfigA, ['get', 'componentstatuses', '-o', 'json'])).stdout,
+    );
     for (const c of components.items) expect(c.conditions[0].status, c.metadata.name).toBe('True');
-    kubectl(kubeconfigA, ['delete', 'pod', 'first', '--wait=false']);
+    await kubectl(kubeconfigA, ['delete', 'pod', 'first', '--wait=false']);
   });
 
-  it('serves a ready API of the requested version to the admin', () => {
-    expect(kubectl(kubeconfigA, ['get', '--raw', '/readyz']).stdout).toBe('ok');
-    const version = JSON.parse(kubectl(kubeconfigA, ['version', '-o', 'json']).stdout);
+  it('serves a ready API of the requested version to the admin', async () => {
+    expect((await kubectl(kubeconfigA, ['get', '--raw', '/readyz'])).stdout).toBe('ok');
+    const version = JSON.parse((await kubectl(kubeconfigA, ['version', '-o', 'json'])).stdout);
     expect(version.serverVersion.gitVersion).toBe('v1.37.2');
-    const whoami = JSON.parse(kubectl(kubeconfigA, ['auth', 'whoami', '-o', 'json']).stdout);
+    const whoami = JSON.parse((await kubectl(kubeconfigA, ['auth', 'whoami', '-o', 'json'])).stdout);
     expect(whoami.status.userInfo.username).toBe('frankenetes-admin');
   });
 
   it('runs controllers and the scheduler: a deployment gets a ReplicaSet and pods bound to the node', async () => {
     expect(
-      kubectl(kubeconfigA, [
-        'create',
-        'deployment',
-        'web',
-        '--image=localhost/frankenetes/testweb:1',
-        '--replicas=2',
-      ]).code,
+      (
+        await kubectl(kubeconfigA, [
+          'create',
+          'deployment',
+          'web',
+          '--image=localhost/frankenetes/testweb:1',
+          '--replicas=2',
+        ])
+      ).code,
     ).toBe(0);
-    await eventually(() => {
-      const rs = JSON.parse(kubectl(kubeconfigA, ['get', 'rs', '-l', 'app=web', '-o', 'json']).stdout);
+    await eventually(async () => {
+      const rs = JSON.parse(
+        (await kubectl(kubeconfigA, ['get', 'rs', '-l', 'app=web', '-o', 'json'])).stdout,
+      );
       expect(rs.items).toHaveLength(1);
-      const pods = JSON.parse(kubectl(kubeconfigA, ['get', 'pods', '-l', 'app=web', '-o', 'json']).stdout);
+      const pods = JSON.parse(
+        (await kubectl(kubeconfigA, ['get', 'pods', '-l', 'app=web', '-o', 'json'])).stdout,
+      );
       expect(pods.items).toHaveLength(2);
       // The ReplicaSet controller made them, the scheduler bound them to the cluster's only node.
       for (const p of pods.items) expect(p.spec.nodeName).toBe(`${A}-node`);
     });
-    kubectl(kubeconfigA, ['delete', 'deployment', 'web']);
+    await kubectl(kubeconfigA, ['delete', 'deployment', 'web']);
   });
 
   it('allows anonymous access to health endpoints only', async () => {
@@ -189,27 +197,27 @@ describe('frankenetes up', () => {
 
   it('converges when run twice: same containers, still ready', async () => {
     const before = await containerIds(A);
-    const again = cli(['up', '--name', A], env);
+    const again = await cli(['up', '--name', A], env);
     expect(again.code).toBe(0);
     expect(await containerIds(A)).toEqual(before);
-    expect(kubectl(kubeconfigA, ['get', '--raw', '/readyz']).stdout).toBe('ok');
+    expect((await kubectl(kubeconfigA, ['get', '--raw', '/readyz'])).stdout).toBe('ok');
   });
 
   it('runs two clusters side by side; down removes one and leaves the other untouched', async () => {
-    const up = cli(['up', '--name', B], env);
+    const up = await cli(['up', '--name', B], env);
     expect(up.code).toBe(0);
     const kubeconfigB = up.stdout.trim();
-    expect(kubectl(kubeconfigB, ['get', '--raw', '/readyz']).stdout).toBe('ok');
+    expect((await kubectl(kubeconfigB, ['get', '--raw', '/readyz'])).stdout).toBe('ok');
     expect(kubeconfigOf(B).server).not.toBe(kubeconfigOf(A).server);
-    expect(cli(['list'], env).stdout).toMatch(new RegExp(`${A}[\\s\\S]*${B}`));
+    expect((await cli(['list'], env)).stdout).toMatch(new RegExp(`${A}[\\s\\S]*${B}`));
     const aBefore = await containerIds(A);
 
-    const down = cli(['down', '--name', B], env);
+    const down = await cli(['down', '--name', B], env);
     expect(down.code).toBe(0);
     await expectNothingOf(B);
-    expect(cli(['list'], env).stdout).not.toContain(B);
+    expect((await cli(['list'], env)).stdout).not.toContain(B);
     expect(await containerIds(A)).toEqual(aBefore);
-    expect(kubectl(kubeconfigA, ['get', '--raw', '/readyz']).stdout).toBe('ok');
+    expect((await kubectl(kubeconfigA, ['get', '--raw', '/readyz'])).stdout).toBe('ok');
   });
 
   it('finishes an up that was killed part-way', async () => {
@@ -222,19 +230,19 @@ describe('frankenetes up', () => {
     });
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
-    const again = cli(['up', '--name', name], env);
+    const again = await cli(['up', '--name', name], env);
     expect(again.code).toBe(0);
-    expect(kubectl(again.stdout.trim(), ['get', '--raw', '/readyz']).stdout).toBe('ok');
+    expect((await kubectl(again.stdout.trim(), ['get', '--raw', '/readyz'])).stdout).toBe('ok');
     const running = (await engineResources(name)).containers.filter(
       (c) => c.State === 'running' && c.Labels['frankenetes.role'] === 'control-plane',
     );
     expect(running).toHaveLength(6); // infra + etcd + apiserver + controller-manager + scheduler + agent
-    expect(cli(['down', '--name', name], env).code).toBe(0);
+    expect((await cli(['down', '--name', name], env)).code).toBe(0);
     await expectNothingOf(name);
   });
 
-  it('reports status per container group and container', () => {
-    const status = JSON.parse(cli(['status', '--name', A, '--json'], env).stdout);
+  it('reports status per container group and container', async () => {
+    const status = JSON.parse((await cli(['status', '--name', A, '--json'], env)).stdout);
     const group = status.groups.find(
       (g: { tags: Record<string, string> }) => g.tags['frankenetes.role'] === 'control-plane',
     );
@@ -255,25 +263,25 @@ describe('frankenetes up', () => {
 
 describe('bad input', () => {
   it('rejects an invalid name', async () => {
-    expectOneErrorLine(cli(['up', '--name', 'Bad_Name'], env), /name "Bad_Name": must be/);
+    expectOneErrorLine(await cli(['up', '--name', 'Bad_Name'], env), /name "Bad_Name": must be/);
     await expectNothingOf('Bad_Name');
   });
 
   it('rejects an unsupported Kubernetes version', async () => {
     expectOneErrorLine(
-      cli(['up', '--name', 'e2e-v', '--kubernetes-version', '1.30'], env),
+      await cli(['up', '--name', 'e2e-v', '--kubernetes-version', '1.30'], env),
       /kubernetesVersion "1.30": must be one of 1.35, 1.36, 1.37/,
     );
-    expect(cli(['list'], env).stdout).not.toContain('e2e-v');
+    expect((await cli(['list'], env)).stdout).not.toContain('e2e-v');
   });
 
   it('says where it looked when the engine is unreachable', async () => {
-    const run = cli(['up', '--name', 'e2e-x'], {
+    const run = await cli(['up', '--name', 'e2e-x'], {
       ...env,
       FRANKENETES_ENGINE_SOCKET: '/tmp/frankenetes-no-engine.sock',
     });
     expectOneErrorLine(run, /container engine not reachable at unix:\/\/\/tmp\/frankenetes-no-engine.sock/);
-    expect(cli(['list'], env).stdout).not.toContain('e2e-x');
+    expect((await cli(['list'], env)).stdout).not.toContain('e2e-x');
   });
 
   it('fails cleanly when the API port is taken', async () => {
@@ -281,10 +289,10 @@ describe('bad input', () => {
     await new Promise((r) => blocker.once('listening', r));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const run = cli(['up', '--name', 'e2e-p', '--port', String(port)], env);
+      const run = await cli(['up', '--name', 'e2e-p', '--port', String(port)], env);
       expectOneErrorLine(run, new RegExp(`port ${port} on 127.0.0.1 is already in use`));
       await expectNothingOf('e2e-p');
-      expect(cli(['list'], env).stdout).not.toContain('e2e-p');
+      expect((await cli(['list'], env)).stdout).not.toContain('e2e-p');
     } finally {
       blocker.close();
     }
@@ -293,12 +301,12 @@ describe('bad input', () => {
   it('fails cleanly when the state directory cannot be written', async () => {
     const file = join(stateDir(), 'a-file');
     await import('node:fs/promises').then((fs) => fs.writeFile(file, 'x'));
-    const run = cli(['up', '--name', 'e2e-s'], { FRANKENETES_STATE_DIR: join(file, 'state') });
+    const run = await cli(['up', '--name', 'e2e-s'], { FRANKENETES_STATE_DIR: join(file, 'state') });
     expectOneErrorLine(run, /state directory .* is not writable/);
     await expectNothingOf('e2e-s');
   });
 
-  it('refuses to take down a cluster that does not exist', () => {
-    expectOneErrorLine(cli(['down', '--name', 'nope'], env), /no cluster named "nope"/);
+  it('refuses to take down a cluster that does not exist', async () => {
+    expectOneErrorLine(await cli(['down', '--name', 'nope'], env), /no cluster named "nope"/);
   });
 });

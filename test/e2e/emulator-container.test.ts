@@ -42,7 +42,7 @@ let url = '';
 
 beforeAll(async () => {
   const port = await freePort();
-  const run = cli(
+  const run = await cli(
     ['emulator', 'start', '--port', String(port), '--data-dir', dataDir, '--instance', INSTANCE],
     {},
   );
@@ -71,7 +71,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const run = cli(['emulator', 'stop', '--data-dir', dataDir, '--instance', INSTANCE, '--purge'], {});
+  const run = await cli(['emulator', 'stop', '--data-dir', dataDir, '--instance', INSTANCE, '--purge'], {});
   expect(run.code).toBe(0);
   const left = await engineResources(INSTANCE);
   expect(left.containers.length + left.volumes.length + left.networks.length).toBe(0);
@@ -161,16 +161,16 @@ describe('the emulator in a container', () => {
     expect((await admin('GET', '/emulator/violations')).body).toEqual({ responses: [], requests: [] });
   });
 
-  it('refuses bad input with one clear line and a usage exit code', () => {
-    const verb = cli(['emulator', 'launch'], {});
+  it('refuses bad input with one clear line and a usage exit code', async () => {
+    const verb = await cli(['emulator', 'launch'], {});
     expect(verb.code).toBe(2);
     expect(verb.stderr.trim()).toBe(
       'frankenetes: error: unknown emulator command "launch" (try `frankenetes emulator --help`)',
     );
-    const port = cli(['emulator', 'start', '--port', 'http'], {});
+    const port = await cli(['emulator', 'start', '--port', 'http'], {});
     expect(port.code).toBe(2);
     expect(port.stderr.trim()).toBe('frankenetes: error: --port must be a port number, got "http"');
-    const image = cli(
+    const image = await cli(
       [
         'emulator',
         'start',

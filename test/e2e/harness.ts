@@ -1,6 +1,6 @@
 // Shared helpers for end-to-end tests: the real CLI bundle, real kubectl, the real engine.
 import Docker from 'dockerode';
-import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,23 +19,42 @@ export interface Run {
   stderr: string;
 }
 
-function result(r: SpawnSyncReturns<string>): Run {
-  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
-}
-
 /** A fresh state directory per test file. */
 export function stateDir(): string {
   return mkdtempSync(join(tmpdir(), 'frankenetes-e2e-'));
 }
 
-export function cli(args: string[], env: Record<string, string>): Run {
-  return result(
-    spawnSync(process.execPath, [CLI, ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, ...env },
-      timeout: 240_000,
-    }),
-  );
+/**
+ * Runs a command to its end without blocking the event loop: a spawnSync that lasts over a minute
+ * starves vitest's worker RPC and fails the run with "Timeout calling onTaskUpdate".
+ */
+export function run(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs: number },
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGTERM'), options.timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input);
+  });
+}
+
+export function cli(args: string[], env: Record<string, string>): Promise<Run> {
+  return run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeoutMs: 240_000 });
 }
 
 /** Starts the CLI without waiting (for kill tests). */
@@ -43,15 +62,8 @@ export function cliProcess(args: string[], env: Record<string, string>) {
   return spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
 }
 
-export function kubectl(kubeconfig: string, args: string[], input?: string): Run {
-  return result(
-    spawnSync(KUBECTL, args, {
-      encoding: 'utf8',
-      env: { ...process.env, KUBECONFIG: kubeconfig },
-      input,
-      timeout: 120_000,
-    }),
-  );
+export function kubectl(kubeconfig: string, args: string[], input?: string): Promise<Run> {
+  return run(KUBECTL, args, { env: { ...process.env, KUBECONFIG: kubeconfig }, input, timeoutMs: 120_000 });
 }
 
 /** Everything the engine holds that is labelled for the cluster. */

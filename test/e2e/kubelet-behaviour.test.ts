@@ -11,10 +11,10 @@ const IMAGE = 'localhost/frankenetes/testweb:1';
 const env = { FRANKENETES_STATE_DIR: stateDir() };
 let kc = '';
 
-const k = (...args: string[]) => kubectl(kc, args);
-const json = (...args: string[]) => JSON.parse(k(...args, '-o', 'json').stdout);
-const apply = (manifest: object) => {
-  const r = kubectl(kc, ['apply', '-f', '-'], JSON.stringify(manifest));
+const k = async (...args: string[]) => await kubectl(kc, args);
+const json = async (...args: string[]) => JSON.parse((await k(...args, '-o', 'json')).stdout);
+const apply = async (manifest: object) => {
+  const r = await kubectl(kc, ['apply', '-f', '-'], JSON.stringify(manifest));
   expect(r.stderr).toBe('');
   return r;
 };
@@ -28,8 +28,8 @@ interface ContainerStatus {
     terminated?: { exitCode: number; reason?: string; message?: string };
   };
 }
-const statusOf = (pod: string, container?: string): ContainerStatus => {
-  const statuses: ContainerStatus[] = json('get', 'pod', pod).status.containerStatuses ?? [];
+const statusOf = async (pod: string, container?: string): Promise<ContainerStatus> => {
+  const statuses: ContainerStatus[] = (await json('get', 'pod', pod)).status.containerStatuses ?? [];
   const found = container ? statuses.find((s) => s.name === container) : statuses[0];
   if (!found) throw new Error(`no status for ${pod}/${container ?? ''} yet`);
   return found;
@@ -37,8 +37,8 @@ const statusOf = (pod: string, container?: string): ContainerStatus => {
 
 async function waitPhase(name: string, phase: string, timeoutMs = 60_000) {
   return eventually(
-    () => {
-      const pod = json('get', 'pod', name);
+    async () => {
+      const pod = await json('get', 'pod', name);
       expect(pod.status.phase).toBe(phase);
       return pod;
     },
@@ -46,7 +46,8 @@ async function waitPhase(name: string, phase: string, timeoutMs = 60_000) {
   );
 }
 
-const events = (pod: string) => k('get', 'events', '--field-selector', `involvedObject.name=${pod}`).stdout;
+const events = async (pod: string) =>
+  (await k('get', 'events', '--field-selector', `involvedObject.name=${pod}`)).stdout;
 
 /** A pod of one container running `command`, as a plain manifest. */
 function pod(name: string, container: object, spec: object = {}) {
@@ -58,21 +59,21 @@ function pod(name: string, container: object, spec: object = {}) {
   };
 }
 
-beforeAll(() => {
-  const up = cli(['up', '--name', CLUSTER], env);
+beforeAll(async () => {
+  const up = await cli(['up', '--name', CLUSTER], env);
   expect(up.stderr).toContain('ready');
   expect(up.code).toBe(0);
   kc = up.stdout.trim();
 });
 
-afterAll(() => {
-  cli(['down', '--name', CLUSTER], env);
+afterAll(async () => {
+  await cli(['down', '--name', CLUSTER], env);
 });
 
 describe('environment variables', () => {
   it('passes envFrom keys that are not C identifiers, as is and with a prefix (any printable ASCII but "=")', async () => {
-    k('create', 'configmap', 'odd-keys', '--from-literal=data-1=one', '--from-literal=data.2=two');
-    apply(
+    await k('create', 'configmap', 'odd-keys', '--from-literal=data-1=one', '--from-literal=data.2=two');
+    await apply(
       pod('env-names', {
         command: ['env'], // not a shell: shells drop such names from what they pass on
         envFrom: [
@@ -82,47 +83,49 @@ describe('environment variables', () => {
       }),
     );
     await waitPhase('env-names', 'Succeeded');
-    const lines = k('logs', 'env-names').stdout.split('\n');
+    const lines = (await k('logs', 'env-names')).stdout.split('\n');
     expect(lines).toEqual(
       expect.arrayContaining(['data-1=one', 'data.2=two', 'p-data-1=one', 'p-data.2=two']),
     );
   });
 
   it('keeps a pod whose env needs a missing ConfigMap or key Pending, then starts it once the key exists', async () => {
-    apply(
+    await apply(
       pod('waits-for-key', {
         command: ['sh', '-c', 'echo "greeting=$GREETING"'],
         env: [{ name: 'GREETING', valueFrom: { configMapKeyRef: { name: 'late', key: 'greeting' } } }],
       }),
     );
-    await eventually(() => {
-      expect(json('get', 'pod', 'waits-for-key').status.phase).toBe('Pending');
-      expect(statusOf('waits-for-key').state.waiting).toEqual({
+    await eventually(async () => {
+      expect((await json('get', 'pod', 'waits-for-key')).status.phase).toBe('Pending');
+      expect((await statusOf('waits-for-key')).state.waiting).toEqual({
         reason: 'CreateContainerConfigError',
         message: 'configmap "late" not found',
       });
     });
-    await eventually(() => expect(events('waits-for-key')).toContain('Error: configmap "late" not found'));
+    await eventually(async () =>
+      expect(await events('waits-for-key')).toContain('Error: configmap "late" not found'),
+    );
 
-    k('create', 'configmap', 'late', '--from-literal=other=x');
+    await k('create', 'configmap', 'late', '--from-literal=other=x');
     await eventually(
-      () =>
-        expect(statusOf('waits-for-key').state.waiting).toEqual({
+      async () =>
+        expect((await statusOf('waits-for-key')).state.waiting).toEqual({
           reason: 'CreateContainerConfigError',
           message: "couldn't find key greeting in ConfigMap default/late",
         }),
       { timeoutMs: 30_000 },
     );
-    expect(json('get', 'pod', 'waits-for-key').status.phase).toBe('Pending');
+    expect((await json('get', 'pod', 'waits-for-key')).status.phase).toBe('Pending');
 
-    expect(k('patch', 'configmap', 'late', '-p', '{"data":{"greeting":"hello"}}').code).toBe(0);
+    expect((await k('patch', 'configmap', 'late', '-p', '{"data":{"greeting":"hello"}}')).code).toBe(0);
     // The agent looks again by itself (the kubelet's back-off is 10 s); nobody touches the pod.
     await waitPhase('waits-for-key', 'Succeeded', 40_000);
-    expect(k('logs', 'waits-for-key').stdout).toContain('greeting=hello');
+    expect((await k('logs', 'waits-for-key')).stdout).toContain('greeting=hello');
   });
 
   it("gives status.podIP the pod's address", async () => {
-    apply(
+    await apply(
       pod('pod-ip', {
         command: ['sh', '-c', 'echo "ip=$MY_IP url=$URL"; sleep 3600'],
         env: [
@@ -134,15 +137,17 @@ describe('environment variables', () => {
     const running = await waitPhase('pod-ip', 'Running');
     const ip = running.status.podIP;
     expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-    await eventually(() => expect(k('logs', 'pod-ip').stdout).toContain(`ip=${ip} url=http://${ip}:80/`));
-    k('delete', 'pod', 'pod-ip', '--grace-period=1', '--wait=false');
+    await eventually(async () =>
+      expect((await k('logs', 'pod-ip')).stdout).toContain(`ip=${ip} url=http://${ip}:80/`),
+    );
+    await k('delete', 'pod', 'pod-ip', '--grace-period=1', '--wait=false');
   });
 });
 
 describe('the downward API', () => {
   it("reports the node's allocatable as limits.cpu and limits.memory of a container without limits", async () => {
-    const allocatable = json('get', 'node', `${CLUSTER}-node`).status.allocatable;
-    apply(
+    const allocatable = (await json('get', 'node', `${CLUSTER}-node`)).status.allocatable;
+    await apply(
       pod(
         'default-limits',
         {
@@ -176,7 +181,7 @@ describe('the downward API', () => {
     await waitPhase('default-limits', 'Succeeded');
     const cpu = Math.ceil(parseQuantity(allocatable.cpu));
     const memory = parseQuantity(allocatable.memory);
-    const logs = k('logs', 'default-limits').stdout;
+    const logs = (await k('logs', 'default-limits')).stdout;
     expect(logs).toContain(`cpu=${cpu} mem=${memory} mem_mi=${Math.ceil(memory / 2 ** 20)}`);
     expect(logs).toContain(`file=${memory}`);
   });
@@ -184,9 +189,9 @@ describe('the downward API', () => {
 
 describe('volumes', () => {
   it('mounts single keys of a ConfigMap and a Secret with subPath, without hiding the directory', async () => {
-    k('create', 'configmap', 'app-files', '--from-literal=app.conf=listen 8080');
-    k('create', 'secret', 'generic', 'app-secret', '--from-literal=password=s3cr3t');
-    apply(
+    await k('create', 'configmap', 'app-files', '--from-literal=app.conf=listen 8080');
+    await k('create', 'secret', 'generic', 'app-secret', '--from-literal=password=s3cr3t');
+    await apply(
       pod(
         'subpath-files',
         {
@@ -209,11 +214,11 @@ describe('volumes', () => {
       ),
     );
     await waitPhase('subpath-files', 'Succeeded');
-    expect(k('logs', 'subpath-files').stdout).toBe('listen 8080\ns3cr3t\netc-kept\n');
+    expect((await k('logs', 'subpath-files')).stdout).toBe('listen 8080\ns3cr3t\netc-kept\n');
   });
 
   it('mounts emptyDir subdirectories by subPath and subPathExpr ($(VAR) from the env), creating them', async () => {
-    apply(
+    await apply(
       pod(
         'subpath-dirs',
         {
@@ -233,17 +238,17 @@ describe('volumes', () => {
       ),
     );
     await waitPhase('subpath-dirs', 'Succeeded');
-    expect(k('logs', 'subpath-dirs').stdout).toBe('subpath-dirs\ntmp\none\ntwo\n');
+    expect((await k('logs', 'subpath-dirs')).stdout).toBe('subpath-dirs\ntmp\none\ntwo\n');
   });
 
   it('gives volume files the modes they ask for: an executable script from a ConfigMap runs', async () => {
-    apply({
+    await apply({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'scripts' },
       data: { 'run.sh': '#!/bin/sh\necho script ran\n' },
     });
-    apply(
+    await apply(
       pod(
         'file-modes',
         {
@@ -254,14 +259,14 @@ describe('volumes', () => {
       ),
     );
     await waitPhase('file-modes', 'Succeeded');
-    expect(k('logs', 'file-modes').stdout).toBe('script ran\n');
+    expect((await k('logs', 'file-modes')).stdout).toBe('script ran\n');
   });
 });
 
 describe('security context', () => {
   it('runs as runAsUser with the fsGroup, whose members may read 0400 secret files', async () => {
-    k('create', 'secret', 'generic', 'private-key', '--from-literal=key=k3y');
-    apply(
+    await k('create', 'secret', 'generic', 'private-key', '--from-literal=key=k3y');
+    await apply(
       pod(
         'run-as',
         {
@@ -282,7 +287,7 @@ describe('security context', () => {
       ),
     );
     await waitPhase('run-as', 'Succeeded');
-    const lines = k('logs', 'run-as').stdout.split('\n');
+    const lines = (await k('logs', 'run-as')).stdout.split('\n');
     expect(lines[0]).toBe('1000');
     expect(lines[1]?.split(' ')).toContain('2000');
     expect(lines).toContain('k3y');
@@ -293,7 +298,7 @@ describe('security context', () => {
 
 describe('security context, root filesystem', () => {
   it('makes the root filesystem read-only with readOnlyRootFilesystem (volumes stay writable)', async () => {
-    apply(
+    await apply(
       pod(
         'read-only-root',
         {
@@ -309,7 +314,7 @@ describe('security context, root filesystem', () => {
       ),
     );
     await waitPhase('read-only-root', 'Succeeded');
-    expect(k('logs', 'read-only-root').stdout).toContain('read-only-root\ndata-writable\n');
+    expect((await k('logs', 'read-only-root')).stdout).toContain('read-only-root\ndata-writable\n');
   });
 });
 
@@ -324,9 +329,9 @@ describe('hostname and /etc/hosts', () => {
       timeoutMs: 90_000,
       intervalMs: 1000,
     });
-    apply(pod('named-host', { command: ['sh', '-c', 'echo "host=$(hostname)"; sleep 3600'] }));
+    await apply(pod('named-host', { command: ['sh', '-c', 'echo "host=$(hostname)"; sleep 3600'] }));
     // Published ports need a fresh sandbox (the engine fixes them at creation).
-    apply(
+    await apply(
       pod('named-host-ports', {
         command: ['sh', '-c', 'echo "host=$(hostname)"; sleep 3600'],
         ports: [{ containerPort: 80 }],
@@ -340,14 +345,16 @@ describe('hostname and /etc/hosts', () => {
     ];
     const infra = containers.find((c) => c.Names.some((n) => n.replace(/^\//, '') === group));
     expect(infra?.Labels['frankenetes.kind']).toBe('standby');
-    await eventually(() => expect(k('logs', 'named-host').stdout).toBe('host=named-host\n'));
-    await eventually(() => expect(k('logs', 'named-host-ports').stdout).toBe('host=named-host-ports\n'));
-    expect(k('exec', 'named-host', '--', 'hostname').stdout).toBe('named-host\n');
-    k('delete', 'pod', 'named-host', 'named-host-ports', '--grace-period=1', '--wait=false');
+    await eventually(async () => expect((await k('logs', 'named-host')).stdout).toBe('host=named-host\n'));
+    await eventually(async () =>
+      expect((await k('logs', 'named-host-ports')).stdout).toBe('host=named-host-ports\n'),
+    );
+    expect((await k('exec', 'named-host', '--', 'hostname')).stdout).toBe('named-host\n');
+    await k('delete', 'pod', 'named-host', 'named-host-ports', '--grace-period=1', '--wait=false');
   });
 
   it('uses spec.hostname, writes the subdomain FQDN and hostAliases to /etc/hosts like the kubelet', async () => {
-    apply(
+    await apply(
       pod(
         'db-pod',
         { command: ['sh', '-c', 'sleep 3600'] },
@@ -359,39 +366,39 @@ describe('hostname and /etc/hosts', () => {
       ),
     );
     const running = await waitPhase('db-pod', 'Running');
-    expect(k('exec', 'db-pod', '--', 'hostname').stdout).toBe('db-0\n');
-    const hosts = k('exec', 'db-pod', '--', 'cat', '/etc/hosts').stdout;
+    expect((await k('exec', 'db-pod', '--', 'hostname')).stdout).toBe('db-0\n');
+    const hosts = (await k('exec', 'db-pod', '--', 'cat', '/etc/hosts')).stdout;
     expect(hosts).toContain('# Kubernetes-managed hosts file.');
     expect(hosts).toContain(`${running.status.podIP}\tdb-0.db.default.svc.cluster.local\tdb-0\n`);
     expect(hosts).toContain('# Entries added by HostAliases.\n10.1.2.3\tfoo.local\tbar.local\n');
-    k('delete', 'pod', 'db-pod', '--grace-period=1', '--wait=false');
+    await k('delete', 'pod', 'db-pod', '--grace-period=1', '--wait=false');
   });
 });
 
 describe('termination messages', () => {
   it('reads /dev/termination-log back into state.terminated.message (the documented example)', async () => {
-    apply(
+    await apply(
       pod('termination-demo', {
         command: ['/bin/sh'],
         args: ['-c', 'sleep 1 && echo Sleep expired > /dev/termination-log'],
       }),
     );
     await waitPhase('termination-demo', 'Succeeded');
-    await eventually(() =>
-      expect(statusOf('termination-demo').state.terminated?.message).toBe('Sleep expired\n'),
+    await eventually(async () =>
+      expect((await statusOf('termination-demo')).state.terminated?.message).toBe('Sleep expired\n'),
     );
   });
 
   it('reads a terminationMessagePath of its own', async () => {
-    apply(
+    await apply(
       pod('msg-path-demo', {
         command: ['sh', '-c', 'echo custom path > /tmp/my-log; exit 2'],
         terminationMessagePath: '/tmp/my-log',
       }),
     );
     await waitPhase('msg-path-demo', 'Failed');
-    await eventually(() =>
-      expect(statusOf('msg-path-demo').state.terminated).toMatchObject({
+    await eventually(async () =>
+      expect((await statusOf('msg-path-demo')).state.terminated).toMatchObject({
         exitCode: 2,
         message: 'custom path\n',
       }),
@@ -399,7 +406,7 @@ describe('termination messages', () => {
   });
 
   it('falls back to the end of the log for a failed container with FallbackToLogsOnError', async () => {
-    apply(
+    await apply(
       pod('fallback-logs', {
         command: [
           'sh',
@@ -410,8 +417,8 @@ describe('termination messages', () => {
       }),
     );
     await waitPhase('fallback-logs', 'Failed');
-    const message = await eventually(() => {
-      const m = statusOf('fallback-logs').state.terminated?.message;
+    const message = await eventually(async () => {
+      const m = (await statusOf('fallback-logs')).state.terminated?.message;
       expect(m).toContain('last words');
       return m ?? '';
     });
@@ -423,7 +430,7 @@ describe('termination messages', () => {
 
 describe('container lifecycle hooks', () => {
   it('runs postStart before the container counts as Running', async () => {
-    apply(
+    await apply(
       pod(
         'post-start',
         {
@@ -435,18 +442,21 @@ describe('container lifecycle hooks', () => {
         { restartPolicy: 'Always', terminationGracePeriodSeconds: 1 },
       ),
     );
-    await eventually(() => expect(statusOf('post-start').state.waiting?.reason).toBe('ContainerCreating'), {
-      timeoutMs: 30_000,
-      intervalMs: 200,
-    });
+    await eventually(
+      async () => expect((await statusOf('post-start')).state.waiting?.reason).toBe('ContainerCreating'),
+      {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      },
+    );
     await waitPhase('post-start', 'Running');
     // Running only once the hook ended: its file is there at once.
-    expect(k('exec', 'post-start', '--', 'cat', '/tmp/hook').stdout).toBe('from-post-start\n');
-    k('delete', 'pod', 'post-start', '--wait=false');
+    expect((await k('exec', 'post-start', '--', 'cat', '/tmp/hook')).stdout).toBe('from-post-start\n');
+    await k('delete', 'pod', 'post-start', '--wait=false');
   });
 
   it('kills the container when postStart fails, with a FailedPostStartHook event', async () => {
-    apply(
+    await apply(
       pod(
         'post-start-fails',
         {
@@ -458,15 +468,15 @@ describe('container lifecycle hooks', () => {
     );
     const failed = await waitPhase('post-start-fails', 'Failed', 60_000);
     expect(failed.status.containerStatuses[0].state.terminated.exitCode).not.toBe(0);
-    await eventually(() => {
-      const text = events('post-start-fails');
+    await eventually(async () => {
+      const text = await events('post-start-fails');
       expect(text).toContain('FailedPostStartHook');
       expect(text).toMatch(/Exec lifecycle hook \(\[sh -c echo hook failing; exit 7\]\) for Container "c"/);
     });
   });
 
   it('runs preStop before SIGTERM when the pod is deleted', async () => {
-    apply(
+    await apply(
       pod(
         'pre-stop',
         {
@@ -489,7 +499,7 @@ describe('container lifecycle hooks', () => {
     follow.stdout.on('data', (d) => (streamed += d));
     try {
       await eventually(() => expect(streamed).toContain('started'), { timeoutMs: 10_000 });
-      expect(k('delete', 'pod', 'pre-stop').code).toBe(0);
+      expect((await k('delete', 'pod', 'pre-stop')).code).toBe(0);
       await eventually(() => expect(streamed).toContain('got-TERM'), { timeoutMs: 10_000 });
     } finally {
       follow.kill();
@@ -500,7 +510,7 @@ describe('container lifecycle hooks', () => {
   });
 
   it("keeps a slow preStop within the grace period (plus the kubelet's 2 s)", async () => {
-    apply(
+    await apply(
       pod(
         'slow-pre-stop',
         {
@@ -512,7 +522,7 @@ describe('container lifecycle hooks', () => {
     );
     await waitPhase('slow-pre-stop', 'Running');
     const started = Date.now();
-    expect(k('delete', 'pod', 'slow-pre-stop').code).toBe(0);
+    expect((await k('delete', 'pod', 'slow-pre-stop')).code).toBe(0);
     const seconds = (Date.now() - started) / 1000;
     expect(seconds).toBeGreaterThanOrEqual(3);
     expect(seconds).toBeLessThanOrEqual(3 + 2 + 5); // engine and API round trips on a busy machine
@@ -521,24 +531,27 @@ describe('container lifecycle hooks', () => {
 
 describe('container status reasons', () => {
   it('shows ErrImagePull, then ImagePullBackOff, for an image that cannot be pulled', async () => {
-    apply(pod('no-image', { image: 'localhost/frankenetes/does-not-exist:1' }));
-    await eventually(() => expect(statusOf('no-image').state.waiting?.reason).toBe('ErrImagePull'), {
-      timeoutMs: 30_000,
-    });
+    await apply(pod('no-image', { image: 'localhost/frankenetes/does-not-exist:1' }));
     await eventually(
-      () =>
-        expect(statusOf('no-image').state.waiting).toEqual({
+      async () => expect((await statusOf('no-image')).state.waiting?.reason).toBe('ErrImagePull'),
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    await eventually(
+      async () =>
+        expect((await statusOf('no-image')).state.waiting).toEqual({
           reason: 'ImagePullBackOff',
           message: 'Back-off pulling image "localhost/frankenetes/does-not-exist:1"',
         }),
       { timeoutMs: 40_000 },
     );
-    expect(json('get', 'pod', 'no-image').status.phase).toBe('Pending');
-    k('delete', 'pod', 'no-image', '--wait=false');
+    expect((await json('get', 'pod', 'no-image')).status.phase).toBe('Pending');
+    await k('delete', 'pod', 'no-image', '--wait=false');
   });
 
   it('reports a command that does not exist as StartError, exit code 128, and fails the pod (restartPolicy Never)', async () => {
-    apply(pod('no-command', { command: ['/no/such/binary'] }));
+    await apply(pod('no-command', { command: ['/no/such/binary'] }));
     const failed = await waitPhase('no-command', 'Failed');
     expect(failed.status.containerStatuses[0].state.terminated).toMatchObject({
       exitCode: 128,
@@ -548,8 +561,8 @@ describe('container status reasons', () => {
   });
 
   it('runs in workingDir', async () => {
-    apply(pod('working-dir', { command: ['pwd'], workingDir: '/www' }));
+    await apply(pod('working-dir', { command: ['pwd'], workingDir: '/www' }));
     await waitPhase('working-dir', 'Succeeded');
-    expect(k('logs', 'working-dir').stdout).toBe('/www\n');
+    expect((await k('logs', 'working-dir')).stdout).toBe('/www\n');
   });
 });

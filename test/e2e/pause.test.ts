@@ -15,8 +15,9 @@ const snapshotsDir = join(env.FRANKENETES_STATE_DIR, C, 'snapshots');
 /** Pause/resume cycles of the counter test (the issue asks 20). */
 const CYCLES = Number(process.env.FRANKENETES_PAUSE_CYCLES ?? 20);
 
-const k = (...args: string[]) => kubectl(kubeconfig, args);
-const apply = (manifest: object) => kubectl(kubeconfig, ['apply', '-f', '-'], JSON.stringify(manifest));
+const k = async (...args: string[]) => await kubectl(kubeconfig, args);
+const apply = async (manifest: object) =>
+  await kubectl(kubeconfig, ['apply', '-f', '-'], JSON.stringify(manifest));
 
 function ok(run: { code: number; stdout: string; stderr: string }, what: string) {
   expect(run.code, `${what}: ${run.stderr}`).toBe(0);
@@ -45,11 +46,11 @@ function cliAsync(args: string[]): Promise<{ code: number; stdout: string; stder
   );
 }
 
-const pause = () => ok(cli(['pause', '--name', C], env), 'pause');
-const resume = (...args: string[]) => ok(cli(['resume', '--name', C, ...args], env), 'resume');
+const pause = async () => ok(await cli(['pause', '--name', C], env), 'pause');
+const resume = async (...args: string[]) => ok(await cli(['resume', '--name', C, ...args], env), 'resume');
 
 /** Every object of the workload, as kubectl shows it, minus what the server rewrites (versions, status). */
-function objects(): unknown {
+async function objects(): Promise<unknown> {
   const strip = (item: Record<string, unknown>) => {
     const rest = { ...item };
     delete rest.status;
@@ -58,9 +59,9 @@ function objects(): unknown {
     delete metadata.managedFields;
     return { ...rest, metadata };
   };
-  const list = (args: string[]) =>
+  const list = async (args: string[]) =>
     (
-      JSON.parse(ok(k('get', ...args, '-o', 'json'), args.join(' ')).stdout).items as Record<
+      JSON.parse(ok(await k('get', ...args, '-o', 'json'), args.join(' ')).stdout).items as Record<
         string,
         unknown
       >[]
@@ -68,9 +69,9 @@ function objects(): unknown {
       .map(strip)
       .sort((a, b) => JSON.stringify(a.metadata).localeCompare(JSON.stringify(b.metadata)));
   return {
-    namespace: strip(JSON.parse(ok(k('get', 'namespace', NS, '-o', 'json'), 'namespace').stdout)),
-    crd: strip(JSON.parse(ok(k('get', 'crd', 'widgets.example.com', '-o', 'json'), 'crd').stdout)),
-    workload: list([
+    namespace: strip(JSON.parse(ok(await k('get', 'namespace', NS, '-o', 'json'), 'namespace').stdout)),
+    crd: strip(JSON.parse(ok(await k('get', 'crd', 'widgets.example.com', '-o', 'json'), 'crd').stdout)),
+    workload: await list([
       'deployments,replicasets,configmaps,secrets,widgets,roles,rolebindings,jobs,serviceaccounts',
       '-n',
       NS,
@@ -79,8 +80,8 @@ function objects(): unknown {
 }
 
 /** The Deployment's pods: names and uids (a resume brings back the same pods, not replacements). */
-function webPods(): { name: string; uid: string; ready: boolean; phase: string }[] {
-  const pods = JSON.parse(ok(k('get', 'pods', '-n', NS, '-l', 'app=web', '-o', 'json'), 'pods').stdout);
+async function webPods(): Promise<{ name: string; uid: string; ready: boolean; phase: string }[]> {
+  const pods = JSON.parse(ok(await k('get', 'pods', '-n', NS, '-l', 'app=web', '-o', 'json'), 'pods').stdout);
   return pods.items
     .map(
       (p: {
@@ -96,13 +97,20 @@ function webPods(): { name: string; uid: string; ready: boolean; phase: string }
     .sort((a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name));
 }
 
-function counter(): Record<string, string> {
-  return JSON.parse(ok(k('get', 'configmap', 'counter', '-o', 'json'), 'counter').stdout).data ?? {};
+async function counter(): Promise<Record<string, string>> {
+  return JSON.parse(ok(await k('get', 'configmap', 'counter', '-o', 'json'), 'counter').stdout).data ?? {};
 }
 
-function mark(key: string) {
+async function mark(key: string) {
   ok(
-    k('patch', 'configmap', 'counter', '--type=merge', '-p', JSON.stringify({ data: { [key]: 'written' } })),
+    await k(
+      'patch',
+      'configmap',
+      'counter',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ data: { [key]: 'written' } }),
+    ),
     key,
   );
 }
@@ -114,8 +122,8 @@ async function expectNothingRuns() {
   expect(left.networks.map((n) => n.Name)).toEqual([]);
 }
 
-function lifecycle() {
-  return JSON.parse(ok(cli(['status', '--name', C, '--json'], env), 'status').stdout);
+async function lifecycle() {
+  return JSON.parse(ok(await cli(['status', '--name', C, '--json'], env), 'status').stdout);
 }
 
 /**
@@ -145,11 +153,11 @@ async function killAt(verb: 'pause' | 'resume', step: string, delayMs: number): 
 }
 
 beforeAll(async () => {
-  const up = ok(cli(['up', '--name', C], env), 'up');
+  const up = ok(await cli(['up', '--name', C], env), 'up');
   expect(up.stdout.trim()).toBe(kubeconfig);
-  ok(k('create', 'namespace', NS), 'namespace');
+  ok(await k('create', 'namespace', NS), 'namespace');
   ok(
-    apply({
+    await apply({
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
       metadata: { name: 'widgets.example.com' },
@@ -174,7 +182,10 @@ beforeAll(async () => {
     }),
     'crd',
   );
-  ok(k('wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=60s'), 'crd established');
+  ok(
+    await k('wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=60s'),
+    'crd established',
+  );
   const manifests = [
     {
       apiVersion: 'example.com/v1',
@@ -246,30 +257,30 @@ beforeAll(async () => {
       },
     },
   ];
-  for (const m of manifests) ok(apply(m), `${m.kind} ${m.metadata.name}`);
-  ok(k('create', 'configmap', 'counter', '--from-literal=start=written'), 'counter');
-  ok(k('rollout', 'status', '-n', NS, 'deployment/web', '--timeout=180s'), 'rollout');
-  ok(k('wait', '-n', NS, '--for=condition=Complete', 'job/once', '--timeout=120s'), 'job');
+  for (const m of manifests) ok(await apply(m), `${m.kind} ${m.metadata.name}`);
+  ok(await k('create', 'configmap', 'counter', '--from-literal=start=written'), 'counter');
+  ok(await k('rollout', 'status', '-n', NS, 'deployment/web', '--timeout=180s'), 'rollout');
+  ok(await k('wait', '-n', NS, '--for=condition=Complete', 'job/once', '--timeout=120s'), 'job');
 }, 600_000);
 
-afterAll(() => {
-  cli(['down', '--name', C], env);
+afterAll(async () => {
+  await cli(['down', '--name', C], env);
 });
 
 describe('pause and resume', () => {
   let before: unknown;
-  let podsBefore: ReturnType<typeof webPods>;
+  let podsBefore: Awaited<ReturnType<typeof webPods>>;
 
   it('pause snapshots etcd into the state store and leaves nothing running', async () => {
-    before = objects();
-    podsBefore = webPods();
+    before = await objects();
+    podsBefore = await webPods();
     expect(podsBefore.filter((p) => p.ready)).toHaveLength(3);
-    const run = pause();
+    const run = await pause();
     expect(run.stderr).toMatch(
       /paused in [\d.]+ s: snapshot \d{8}T\d{6}\.\d{3}Z \([\d.]+ KiB, 3 Ready pods\); nothing runs/,
     );
     await expectNothingRuns();
-    const status = lifecycle();
+    const status = await lifecycle();
     expect(status.phase).toBe('Paused');
     expect(status.groups).toEqual([]);
     const snapshot = status.lifecycle.snapshot;
@@ -280,17 +291,17 @@ describe('pause and resume', () => {
     expect(sha).toBe(snapshot.sha256);
     expect(readFileSync(file).length).toBe(snapshot.size);
     expect(execFileSync('stat', ['-c', '%a', file], { encoding: 'utf8' }).trim()).toBe('600');
-    const text = ok(cli(['status', '--name', C], env), 'status').stdout;
+    const text = ok(await cli(['status', '--name', C], env), 'status').stdout;
     expect(text).toMatch(/Paused since \S+ \(snapshot \d{8}T\d{6}\.\d{3}Z, [\d.]+ KiB\)/);
-    expect(ok(cli(['list'], env), 'list').stdout).toMatch(new RegExp(`^${C}\\t.*\\tPaused$`, 'm'));
+    expect(ok(await cli(['list'], env), 'list').stdout).toMatch(new RegExp(`^${C}\\t.*\\tPaused$`, 'm'));
   });
 
   it('up on a paused cluster refuses and says to resume; it starts nothing empty', async () => {
     expectOneErrorLine(
-      cli(['up', '--name', C], env),
+      await cli(['up', '--name', C], env),
       /cluster "e2e-p" is paused .*frankenetes resume --name e2e-p/,
     );
-    expectOneErrorLine(cli(['kubeconfig', '--name', C], env), /is paused/);
+    expectOneErrorLine(await cli(['kubeconfig', '--name', C], env), /is paused/);
     await expectNothingRuns();
   });
 
@@ -298,7 +309,7 @@ describe('pause and resume', () => {
     // While resume runs, the agent may never report a pod Running or Ready before its container
     // runs. Until the agent's first pass the API shows the status restored with the snapshot
     // (times before it was taken): counted, not a report of the agent.
-    const takenAt = Date.parse(lifecycle().lifecycle.snapshot.takenAt);
+    const takenAt = Date.parse((await lifecycle()).lifecycle.snapshot.takenAt);
     const fresh = (time: string | undefined) =>
       Boolean(time) && Date.parse(time ?? '') > Math.floor(takenAt / 1000) * 1000;
     const violations: string[] = [];
@@ -308,7 +319,7 @@ describe('pause and resume', () => {
     let watching = true;
     const watcher = (async () => {
       while (watching) {
-        const run = kubectl(kubeconfig, [
+        const run = await kubectl(kubeconfig, [
           'get',
           'pods',
           '-n',
@@ -368,86 +379,88 @@ describe('pause and resume', () => {
       `resume: ${observations} pod observations, ${notReadySeen} not Ready, ${restoredSeen} showing the restored status`,
     );
 
-    expect(objects()).toEqual(before);
-    const pods = webPods();
+    expect(await objects()).toEqual(before);
+    const pods = await webPods();
     expect(pods.map(({ name, uid }) => ({ name, uid }))).toEqual(
       podsBefore.map(({ name, uid }) => ({ name, uid })),
     );
     expect(pods.every((p) => p.ready && p.phase === 'Running')).toBe(true);
-    const status = lifecycle();
+    const status = await lifecycle();
     expect(status.phase).toBe('Running');
     const first = pods[0]?.name ?? '';
-    expect(ok(k('logs', '-n', NS, first), 'logs').stdout).toContain('testweb listening on :80');
+    expect(ok(await k('logs', '-n', NS, first), 'logs').stdout).toContain('testweb listening on :80');
     expect(
-      ok(k('exec', '-n', NS, first, '--', 'sh', '-c', 'cat /www/index.html; echo $COLOR'), 'exec').stdout,
+      ok(await k('exec', '-n', NS, first, '--', 'sh', '-c', 'cat /www/index.html; echo $COLOR'), 'exec')
+        .stdout,
     ).toBe('<h1>frankenetes testweb</h1>\nblue\n');
     // The Job stays complete; its finished pod is not run again.
-    const job = JSON.parse(ok(k('get', 'job', 'once', '-n', NS, '-o', 'json'), 'job').stdout);
+    const job = JSON.parse(ok(await k('get', 'job', 'once', '-n', NS, '-o', 'json'), 'job').stdout);
     expect(job.status.succeeded).toBe(1);
     const jobPod = JSON.parse(
-      ok(k('get', 'pods', '-n', NS, '-l', 'job-name=once', '-o', 'json'), 'job pod').stdout,
+      ok(await k('get', 'pods', '-n', NS, '-l', 'job-name=once', '-o', 'json'), 'job pod').stdout,
     ).items[0];
     expect(jobPod.status.phase).toBe('Succeeded');
     const groups = (await engineResources(C)).containers.map((c) => c.Labels['frankenetes.pod']);
     expect(groups).not.toContain(jobPod.metadata.name);
     // Secrets come back byte for byte; watches see revisions move forward (bumped, not reused).
-    const secret = JSON.parse(ok(k('get', 'secret', 'creds', '-n', NS, '-o', 'json'), 'secret').stdout);
+    const secret = JSON.parse(ok(await k('get', 'secret', 'creds', '-n', NS, '-o', 'json'), 'secret').stdout);
     expect(Buffer.from(secret.data.password, 'base64').toString()).toBe('s3cr3t-value');
-    mark('after-first-resume');
+    await mark('after-first-resume');
     const rv = Number(
-      JSON.parse(ok(k('get', 'configmap', 'counter', '-o', 'json'), 'cm').stdout).metadata.resourceVersion,
+      JSON.parse(ok(await k('get', 'configmap', 'counter', '-o', 'json'), 'cm').stdout).metadata
+        .resourceVersion,
     );
     expect(rv).toBeGreaterThan(1_000_000_000);
     // A new pod starts as on any cluster.
-    ok(k('run', 'fresh', '--image=localhost/frankenetes/testweb:1'), 'run');
-    ok(k('wait', '--for=condition=Ready', 'pod/fresh', '--timeout=90s'), 'fresh pod');
-    ok(k('delete', 'pod', 'fresh', '--wait=true', '--timeout=60s'), 'delete fresh');
+    ok(await k('run', 'fresh', '--image=localhost/frankenetes/testweb:1'), 'run');
+    ok(await k('wait', '--for=condition=Ready', 'pod/fresh', '--timeout=90s'), 'fresh pod');
+    ok(await k('delete', 'pod', 'fresh', '--wait=true', '--timeout=60s'), 'delete fresh');
   }, 300_000);
 
   it('pause and resume of a paused or running cluster converge with nothing to do', async () => {
-    const again = ok(cli(['resume', '--name', C], env), 'resume again');
+    const again = ok(await cli(['resume', '--name', C], env), 'resume again');
     expect(again.stderr).toContain('is running already');
-    pause();
-    const twice = pause();
+    await pause();
+    const twice = await pause();
     expect(twice.stderr).toContain('was paused already');
     await expectNothingRuns();
-    resume();
-    expect(counter()['after-first-resume']).toBe('written');
+    await resume();
+    expect((await counter())['after-first-resume']).toBe('written');
   }, 300_000);
 
-  it('refuses to pause when the snapshot cannot be stored, and keeps the cluster running', () => {
+  it('refuses to pause when the snapshot cannot be stored, and keeps the cluster running', async () => {
     // The snapshot folder replaced by a file: storing fails after etcd wrote the snapshot.
     renameSync(snapshotsDir, `${snapshotsDir}.aside`);
     writeFileSync(snapshotsDir, 'not a folder');
     try {
       expectOneErrorLine(
-        cli(['pause', '--name', C], env),
+        await cli(['pause', '--name', C], env),
         /^frankenetes: error: pausing failed before the snapshot was verified \(.+\); nothing was removed$/,
       );
     } finally {
       rmSync(snapshotsDir);
       renameSync(`${snapshotsDir}.aside`, snapshotsDir);
     }
-    expect(lifecycle().phase).toBe('Running');
-    expect(ok(k('get', '--raw', '/readyz'), 'readyz').stdout).toBe('ok');
-    expect(webPods().filter((p) => p.ready)).toHaveLength(3);
+    expect((await lifecycle()).phase).toBe('Running');
+    expect(ok(await k('get', '--raw', '/readyz'), 'readyz').stdout).toBe('ok');
+    expect((await webPods()).filter((p) => p.ready)).toHaveLength(3);
   });
 
   it(
     `${CYCLES} pause/resume cycles keep every update and every object`,
     async () => {
       const started = Date.now();
-      const reference = objects();
+      const reference = await objects();
       for (let i = 1; i <= CYCLES; i++) {
-        mark(`cycle-${i}`);
-        pause();
-        resume();
-        const data = counter();
+        await mark(`cycle-${i}`);
+        await pause();
+        await resume();
+        const data = await counter();
         for (let j = 1; j <= i; j++)
           expect(data[`cycle-${j}`], `cycle-${j} after ${i} cycles`).toBe('written');
       }
-      expect(objects()).toEqual(reference);
-      expect(webPods().filter((p) => p.ready)).toHaveLength(3);
+      expect(await objects()).toEqual(reference);
+      expect((await webPods()).filter((p) => p.ready)).toHaveLength(3);
       // Retention: the default keeps the last 3 snapshots, each with its record.
       const kept = readdirSync(snapshotsDir).sort();
       expect(kept.filter((f) => f.endsWith('.db'))).toHaveLength(3);
@@ -479,15 +492,15 @@ describe('interrupted pause and resume', () => {
     'pause killed at "%s" (+%i ms): a re-run converges and nothing is lost',
     async (step, delay) => {
       const key = `kill-pause-${step.split(' ')[0]}-${delay}`;
-      mark(key);
+      await mark(key);
       await killAt('pause', step, delay);
-      const again = pause();
+      const again = await pause();
       expect(again.stderr).toMatch(/paused/);
       await expectNothingRuns();
-      expect(lifecycle().phase).toBe('Paused');
-      resume();
-      expect(counter()[key]).toBe('written');
-      expect(webPods().filter((p) => p.ready)).toHaveLength(3);
+      expect((await lifecycle()).phase).toBe('Paused');
+      await resume();
+      expect((await counter())[key]).toBe('written');
+      expect((await webPods()).filter((p) => p.ready)).toHaveLength(3);
     },
     300_000,
   );
@@ -496,13 +509,13 @@ describe('interrupted pause and resume', () => {
     'resume killed at "%s" (+%i ms): a re-run converges and nothing is lost',
     async (step, delay) => {
       const key = `kill-resume-${step.split(' ')[0]}-${delay}`;
-      mark(key);
-      pause();
+      await mark(key);
+      await pause();
       await killAt('resume', step, delay);
-      resume();
-      expect(lifecycle().phase).toBe('Running');
-      expect(counter()[key]).toBe('written');
-      const pods = webPods();
+      await resume();
+      expect((await lifecycle()).phase).toBe('Running');
+      expect((await counter())[key]).toBe('written');
+      const pods = await webPods();
       expect(pods.filter((p) => p.ready && p.phase === 'Running')).toHaveLength(3);
       // One control plane, complete: no half-made group was kept.
       const controlPlane = (await engineResources(C)).containers.filter(
@@ -516,18 +529,18 @@ describe('interrupted pause and resume', () => {
 
 describe('a corrupted snapshot', () => {
   it('is refused by name before anything starts, and the previous snapshot still resumes', async () => {
-    mark('in-previous');
-    pause();
-    const previous = lifecycle().lifecycle.snapshot;
-    resume();
-    mark('only-in-latest');
-    pause();
-    const latest = lifecycle().lifecycle.snapshot;
+    await mark('in-previous');
+    await pause();
+    const previous = (await lifecycle()).lifecycle.snapshot;
+    await resume();
+    await mark('only-in-latest');
+    await pause();
+    const latest = (await lifecycle()).lifecycle.snapshot;
     expect(latest.key).not.toBe(previous.key);
 
     const file = join(env.FRANKENETES_STATE_DIR, C, latest.key);
     truncateSync(file, Math.floor(latest.size / 2));
-    const truncated = cli(['resume', '--name', C], env);
+    const truncated = await cli(['resume', '--name', C], env);
     const stamp = (key: string) => key.replace(/^snapshots\/|\.db$/g, '');
     expectOneErrorLine(
       truncated,
@@ -536,12 +549,12 @@ describe('a corrupted snapshot', () => {
       ),
     );
     await expectNothingRuns();
-    expect(lifecycle().phase).toBe('Paused');
+    expect((await lifecycle()).phase).toBe('Paused');
     // Flipped bytes of the right length are caught too.
     const bytes = readFileSync(file);
     writeFileSync(file, Buffer.concat([bytes, Buffer.alloc(latest.size - bytes.length, 0x55)]));
     expectOneErrorLine(
-      cli(['resume', '--name', C], env),
+      await cli(['resume', '--name', C], env),
       new RegExp(`snapshot ${escape(latest.key)} is corrupt: sha256`),
     );
     await expectNothingRuns();
@@ -551,11 +564,11 @@ describe('a corrupted snapshot', () => {
     expect(kept).toEqual(
       expect.arrayContaining([previous.key, latest.key].map((k: string) => k.replace('snapshots/', ''))),
     );
-    resume('--snapshot', stamp(previous.key));
-    const data = counter();
+    await resume('--snapshot', stamp(previous.key));
+    const data = await counter();
     expect(data['in-previous']).toBe('written');
     expect(data['only-in-latest']).toBeUndefined();
-    expect(webPods().filter((p) => p.ready)).toHaveLength(3);
-    expect(lifecycle().lifecycle.restore.key).toBe(previous.key);
+    expect((await webPods()).filter((p) => p.ready)).toHaveLength(3);
+    expect((await lifecycle()).lifecycle.restore.key).toBe(previous.key);
   }, 300_000);
 });

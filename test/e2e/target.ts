@@ -33,7 +33,7 @@ export interface Target {
   /** Arguments `up` needs on this backend. */
   upArgs: string[];
   /** Runs the CLI with this target's environment. */
-  cli(args: string[], extraEnv?: Record<string, string>): Run;
+  cli(args: string[], extraEnv?: Record<string, string>): Promise<Run>;
   /** The emulator's (aci only). */
   emulator?: Emulator;
   stop(): Promise<void>;
@@ -86,14 +86,14 @@ export async function startTarget(name: string, backend: BackendKind = BACKEND):
       backend,
       env,
       upArgs: [],
-      cli: (args, extra = {}) => cli(args, { ...env, ...extra }),
+      cli: async (args, extra = {}) => await cli(args, { ...env, ...extra }),
       stop: async () => undefined,
     };
   }
   const instance = `aci-${name}`;
   const dataDir = join(state, 'emulator');
   const [port, edgePort] = [await freePort(), await freePort()];
-  const started = cli(
+  const started = await cli(
     [
       'emulator',
       'start',
@@ -176,10 +176,13 @@ export async function startTarget(name: string, backend: BackendKind = BACKEND):
       '--location',
       LOCATION,
     ],
-    cli: (args, extra = {}) => cli(args, { ...env, ...extra }),
+    cli: async (args, extra = {}) => await cli(args, { ...env, ...extra }),
     emulator,
     stop: async () => {
-      const stopped = cli(['emulator', 'stop', '--instance', instance, '--data-dir', dataDir, '--purge'], {});
+      const stopped = await cli(
+        ['emulator', 'stop', '--instance', instance, '--data-dir', dataDir, '--purge'],
+        {},
+      );
       if (stopped.code !== 0) throw new Error(`the emulator did not stop: ${stopped.stderr}`);
     },
   };
