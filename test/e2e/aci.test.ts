@@ -182,7 +182,9 @@ describe('a cluster on ACI (the emulator)', () => {
     const pause = await t.cli(['pause', '--name', C]);
     expect(pause.code).not.toBe(0);
     expect(pause.stderr.trim().split('\n')).toHaveLength(1);
-    expect(pause.stderr).toContain('cannot copy a snapshot out of a container group yet; nothing was removed');
+    expect(pause.stderr).toContain(
+      'cannot copy a snapshot out of a container group yet; nothing was removed',
+    );
     expect((await e.groupNames()).sort()).toEqual(before);
     expect((await k('get', '--raw', '/readyz')).stdout).toBe('ok');
     expect(JSON.parse((await t.cli(['status', '--name', C, '--json'])).stdout).phase).toBe('Running');
