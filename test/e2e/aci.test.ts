@@ -69,7 +69,7 @@ function viaEdge(fqdn: string, port: number): Promise<string> {
 describe('a cluster on ACI (the emulator)', () => {
   const C = 'show';
   let kc = '';
-  const k = async (...args: string[]) => await kubectl(kc, args);
+  const k = (...args: string[]) => kubectl(kc, args);
 
   beforeAll(async () => {
     const run = await up(C);

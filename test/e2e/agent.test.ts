@@ -9,9 +9,9 @@ const IMAGE = 'localhost/frankenetes/testweb:1';
 const env = { FRANKENETES_STATE_DIR: stateDir() };
 let kc = '';
 
-const k = async (...args: string[]) => await kubectl(kc, args);
+const k = (...args: string[]) => kubectl(kc, args);
 const json = async (...args: string[]) => JSON.parse((await k(...args, '-o', 'json')).stdout);
-const apply = async (manifest: object) => await kubectl(kc, ['apply', '-f', '-'], JSON.stringify(manifest));
+const apply = (manifest: object) => kubectl(kc, ['apply', '-f', '-'], JSON.stringify(manifest));
 
 /** Pods that have a container group: its containers carry the pod's labels (its infra may be a standby sandbox). */
 async function podGroups(): Promise<string[]> {

@@ -11,7 +11,7 @@ const IMAGE = 'localhost/frankenetes/testweb:1';
 const env = { FRANKENETES_STATE_DIR: stateDir() };
 let kc = '';
 
-const k = async (...args: string[]) => await kubectl(kc, args);
+const k = (...args: string[]) => kubectl(kc, args);
 const json = async (...args: string[]) => JSON.parse((await k(...args, '-o', 'json')).stdout);
 const apply = async (manifest: object) => {
   const r = await kubectl(kc, ['apply', '-f', '-'], JSON.stringify(manifest));

@@ -15,7 +15,7 @@ const snapshotsDir = join(env.FRANKENETES_STATE_DIR, C, 'snapshots');
 /** Pause/resume cycles of the counter test (the issue asks 20). */
 const CYCLES = Number(process.env.FRANKENETES_PAUSE_CYCLES ?? 20);
 
-const k = async (...args: string[]) => await kubectl(kubeconfig, args);
+const k = (...args: string[]) => kubectl(kubeconfig, args);
 const apply = async (manifest: object) =>
   await kubectl(kubeconfig, ['apply', '-f', '-'], JSON.stringify(manifest));
 

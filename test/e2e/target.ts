@@ -86,7 +86,7 @@ export async function startTarget(name: string, backend: BackendKind = BACKEND):
       backend,
       env,
       upArgs: [],
-      cli: async (args, extra = {}) => await cli(args, { ...env, ...extra }),
+      cli: (args, extra = {}) => cli(args, { ...env, ...extra }),
       stop: async () => undefined,
     };
   }
@@ -176,7 +176,7 @@ export async function startTarget(name: string, backend: BackendKind = BACKEND):
       '--location',
       LOCATION,
     ],
-    cli: async (args, extra = {}) => await cli(args, { ...env, ...extra }),
+    cli: (args, extra = {}) => cli(args, { ...env, ...extra }),
     emulator,
     stop: async () => {
       const stopped = await cli(
