@@ -179,7 +179,10 @@ export async function runMain(): Promise<void> {
     try {
       await upCluster(spec, deps, async (readySpec) => {
         const { waitForCluster } = await import('../core/readiness.js');
-        kubeconfig = await adminKubeconfig(readySpec, deps);
+        // The offline emulator's edge proxy, as for the CLI; unset on GitHub's runners.
+        kubeconfig = await adminKubeconfig(readySpec, deps, {
+          proxyUrl: process.env.FRANKENETES_API_PROXY || undefined,
+        });
         core.endGroup();
         core.startGroup('Wait until the cluster takes work');
         timer.start('waiting until the API answers, the node is Ready and pods are admitted');

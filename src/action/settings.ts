@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { clusterNameFor, type ClusterOrigin } from '../core/names.js';
+import { parseBlobContainerUrl } from '../core/state/blob.js';
+import { StateError } from '../core/state/index.js';
 import { MAX_NAME_LENGTH, parseClusterSpec, SpecError, type ClusterSpec } from '../core/spec.js';
 
 /** Everything the action does, decided once from its inputs (actions/checkout's habit). */
@@ -97,8 +99,16 @@ export function readSettings(input: (name: string) => string, context: RunContex
     for (const n of missing) bad(n, 'is required with backend "aci"');
     if (!input('location'))
       bad('location', 'is required with backend "aci" (an Azure region, e.g. "westeurope")');
-    if (!/^https:\/\//.test(input('state')))
+    if (!input('state'))
       bad('state', 'is required with backend "aci": the URL of a private blob container (https://…)');
+    else {
+      try {
+        parseBlobContainerUrl(input('state'));
+      } catch (error) {
+        if (!(error instanceof StateError)) throw error;
+        bad('state', error.message);
+      }
+    }
     if (!missing.length) {
       azure = {
         clientId: input('azure-client-id'),

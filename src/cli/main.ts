@@ -183,6 +183,9 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'agent') return (await import('../agent/run.js')).runAgent();
   // The restore step of a resumed control plane (an init container of the agent image).
   if (command === 'fetch-snapshot') return (await import('../agent/fetch-snapshot.js')).runFetchSnapshot();
+  // Pause on ACI: the snapshot streamed out through exec in the agent container.
+  if (command === 'etcd-snapshot')
+    return (await import('../agent/etcd-snapshot.js')).runEtcdSnapshot(rest[0]);
   if (values.help || !command || command === 'help') {
     process.stdout.write(USAGE);
     return command || values.help ? 0 : 2;

@@ -1,11 +1,20 @@
 // Pause and resume: a paused cluster costs nothing and comes back with its exact state. etcd lives
 // on an emptyDir, so its state crosses the pause as a snapshot in the state store (DESIGN §2).
 import type { ContainerGroup } from '@azure/arm-containerinstance';
+import type { Readable } from 'node:stream';
 import type { ContainerGroupBackend } from './backend.js';
 import { ClusterError, applyPlan, lockOptions, requireSpec, type ClusterDeps } from './cluster.js';
 import { controlPlaneGroupName } from './names.js';
-import { PAUSE_SNAPSHOT_PATH, etcdSnapshotSaveCommand, planCluster } from './plan.js';
-import { pkiSecretForms } from './secrets.js';
+import {
+  AGENT_CONTAINER,
+  PAUSE_SNAPSHOT_PATH,
+  etcdSnapshotSaveCommand,
+  etcdSnapshotStreamCommand,
+  planCluster,
+} from './plan.js';
+import { issueCertificate } from './pki.js';
+import { snapshotLineDecoder } from './snapshot-lines.js';
+import { credentialSecretForms, pkiSecretForms } from './secrets.js';
 import {
   DEFAULT_SNAPSHOT_RETENTION,
   SNAPSHOT_PREFIX,
@@ -59,6 +68,8 @@ export interface ResumeResult {
 }
 
 const now = (deps: ClusterDeps) => deps.now?.() ?? new Date();
+/** How long the etcd client certificate pause gives the agent lasts: one snapshot's time. */
+const PAUSE_CREDENTIAL_LIFETIME_MS = 15 * 60_000;
 
 /**
  * Snapshots etcd from inside the control plane, stores and verifies the snapshot, then removes
@@ -93,6 +104,10 @@ async function pauseLocked(
   // A running control plane is always snapshotted afresh, even when an interrupted pause left a
   // verified snapshot: it may have taken writes since.
   if (controlPlane?.instanceView?.state === 'Running') {
+    if (spec.backend === 'aci' && snapshotSource(store, name).kind === 'directory')
+      throw new ClusterError(
+        `cannot pause cluster "${name}" on aci with a local state store: a resumed control plane reads its snapshot from a Blob state store (--state https://…) with its managed identity; nothing was removed`,
+      );
     try {
       snapshot = await takeSnapshot(spec, deps, options, lifecycle);
     } catch (error) {
@@ -140,22 +155,19 @@ async function takeSnapshot(
 ): Promise<SnapshotRecord> {
   const { store, backend, progress = () => undefined } = deps;
   const group = controlPlaneGroupName(spec.name);
-  if (!backend.readFile)
-    throw new ClusterError(
-      `the ${backend.kind} backend cannot copy a snapshot out of a container group yet; nothing was removed`,
-    );
   const asked = options.readyPods ? await options.readyPods(spec) : [];
   // A resume that was interrupted: its pods may not be Ready yet, but they were before the pause.
   const readyPods = [...new Set([...asked, ...(lifecycle.restore?.readyPods ?? [])])].sort();
   const takenAt = now(deps);
-  progress('saving an etcd snapshot inside the control plane');
-  await execChecked(backend, group, 'etcd', etcdSnapshotSaveCommand());
   const key = snapshotKey(snapshotStamp(takenAt));
-  progress(`storing ${key}`);
-  const source = await backend.readFile(group, 'etcd', PAUSE_SNAPSHOT_PATH);
+  progress(`saving an etcd snapshot inside the control plane as ${key}`);
+  const snapshot = backend.readFile
+    ? await snapshotWithEtcdctl(backend, group)
+    : await snapshotThroughAgent(spec, deps, group, takenAt);
   const digesting = digestingStream();
-  source.on('error', (error) => digesting.destroy(error));
-  await store.putStream(spec.name, key, source.pipe(digesting));
+  snapshot.stream.on('error', (error) => digesting.destroy(error));
+  await store.putStream(spec.name, key, snapshot.stream.pipe(digesting));
+  await snapshot.finished();
   const uploaded = digesting.digest();
   if (uploaded.size === 0) throw new ClusterError(`etcd wrote an empty snapshot; nothing was removed`);
   progress(`verifying ${key} (${formatBytes(uploaded.size)}) in the state store`);
@@ -169,6 +181,70 @@ async function takeSnapshot(
   const record: SnapshotRecord = { key, takenAt: takenAt.toISOString(), ...uploaded, readyPods };
   await writeSnapshotRecord(store, spec.name, record);
   return record;
+}
+
+interface SnapshotStream {
+  stream: Readable;
+  /** Resolves once the command that made the snapshot ended well; throws otherwise. */
+  finished(): Promise<void>;
+}
+
+/** The engine's way: etcdctl saves the snapshot in etcd's container, and the file is copied out. */
+async function snapshotWithEtcdctl(backend: ContainerGroupBackend, group: string): Promise<SnapshotStream> {
+  await execChecked(backend, group, 'etcd', etcdSnapshotSaveCommand());
+  const stream = await (backend.readFile as NonNullable<ContainerGroupBackend['readFile']>)(
+    group,
+    'etcd',
+    PAUSE_SNAPSHOT_PATH,
+  );
+  return { stream, finished: async () => undefined };
+}
+
+/**
+ * ACI's way (no file copy, and no etcdctl arguments in the distroless etcd image): the agent
+ * streams the snapshot out as text lines through exec, with an etcd client certificate issued for
+ * this pause alone, given on stdin and valid for minutes.
+ */
+async function snapshotThroughAgent(
+  spec: ClusterSpec,
+  deps: ClusterDeps,
+  group: string,
+  now: Date,
+): Promise<SnapshotStream> {
+  const pki = await readPki(deps.store, spec.name);
+  if (!pki)
+    throw new ClusterError(`cluster "${spec.name}" has no PKI in the state store; nothing was removed`);
+  deps.onSecrets?.(pkiSecretForms(pki));
+  const client = await issueCertificate(pki.etcdCa, {
+    subject: { cn: 'frankenetes-pause' },
+    usage: 'client',
+    lifetimeMs: PAUSE_CREDENTIAL_LIFETIME_MS,
+    now,
+  });
+  deps.onSecrets?.(credentialSecretForms(client));
+  const session = await deps.backend.exec(group, AGENT_CONTAINER, {
+    command: etcdSnapshotStreamCommand(),
+    stdin: true,
+    tty: false,
+  });
+  session.stdin?.write(`${pki.etcdCa.cert}${client.cert}${client.key}`);
+  session.closeStdin();
+  const errors: Buffer[] = [];
+  session.stderr?.on('data', (chunk: Buffer) => errors.push(chunk));
+  const decoder = snapshotLineDecoder();
+  session.stdout.on('error', (error) => decoder.destroy(error));
+  return {
+    stream: session.stdout.pipe(decoder),
+    finished: async () => {
+      const code = await session.exitCode();
+      if (code !== 0) {
+        const last = Buffer.concat(errors).toString('utf8').trim().split('\n').pop() ?? '';
+        throw new ClusterError(
+          `the agent's etcd-snapshot failed (exit ${code}): ${last}; nothing was removed`,
+        );
+      }
+    },
+  };
 }
 
 /** Runs a command in a container and throws with its last output line when it fails. */

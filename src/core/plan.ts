@@ -92,6 +92,8 @@ const ETCD_DATA = '/var/lib/etcd';
 const ETCD_NAME = 'etcd';
 const ETCD_PEER_URL = 'https://127.0.0.1:2380';
 const ETCD_CLIENT_URL = 'https://127.0.0.1:2379';
+/** The agent's container in the control-plane group. */
+export const AGENT_CONTAINER = 'frankenetes-agent';
 /** Where pause has etcd write its snapshot: the etcd-data emptyDir, gone with the group. */
 export const PAUSE_SNAPSHOT_PATH = `${ETCD_DATA}/frankenetes-pause.db`;
 /** Where the restore step puts the fetched snapshot before etcdutl restores it. */
@@ -341,7 +343,7 @@ function agentContainer(spec: ClusterSpec): Container {
   // Pods' secret files are a docker-only shortcut (bind mounts); ACI takes secret volumes itself.
   if (spec.backend === 'docker') volumeMounts.push(mount(POD_FILES_VOLUME, POD_FILES_DIR, false));
   return {
-    name: 'frankenetes-agent',
+    name: AGENT_CONTAINER,
     image: agentImage(spec),
     command: ['/usr/local/bin/node', '/app/index.js', 'agent'],
     environmentVariables,
@@ -435,6 +437,15 @@ export function etcdSnapshotSaveCommand(file = PAUSE_SNAPSHOT_PATH): string[] {
   ];
 }
 
+/**
+ * Where ACI can't run etcdctl (exec takes no arguments in the distroless etcd image), pause runs
+ * this in the agent container instead: it streams etcd's snapshot from the member's gateway on
+ * localhost, with a short-lived client certificate pause gives it on stdin.
+ */
+export function etcdSnapshotStreamCommand(): string[] {
+  return ['/usr/local/bin/node', '/app/index.js', 'etcd-snapshot', ETCD_CLIENT_URL];
+}
+
 /** The snapshot a resumed control plane starts from, and where its restore step reads it. */
 export interface RestorePlan {
   snapshot: Pick<SnapshotRecord, 'key' | 'sha256' | 'size'>;
@@ -463,6 +474,8 @@ function restoreInitContainers(spec: ClusterSpec, restore: RestorePlan): InitCon
     FRANKENETES_SNAPSHOT_SHA256: restore.snapshot.sha256,
     FRANKENETES_SNAPSHOT_SIZE: String(restore.snapshot.size),
     FRANKENETES_SNAPSHOT_OUT: RESTORE_SNAPSHOT_PATH,
+    // The Blob store is read with the group's managed identity, as the agent signs in.
+    ...(spec.azure ? { FRANKENETES_MANAGED_IDENTITY: spec.azure.identity ?? 'system' } : {}),
   };
   return [
     {
@@ -533,7 +546,7 @@ export function planControlPlane(
   } else {
     group.local = {
       hostPorts: { [API_SERVER_PORT]: spec.apiServerPort },
-      engineSocket: ['frankenetes-agent'],
+      engineSocket: [AGENT_CONTAINER],
       ...(options.restore?.source.kind === 'directory'
         ? { hostPaths: { [SNAPSHOT_STORE_MOUNT]: options.restore.source.hostPath } }
         : {}),

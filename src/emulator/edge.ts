@@ -8,10 +8,12 @@ import { connect, type AddressInfo } from 'node:net';
  * HTTP CONNECT proxy on 127.0.0.1 that tunnels to a group by its FQDN, as the internet would.
  * kubectl and the Kubernetes client use it through the kubeconfig's `proxy-url`; the tunnelled
  * TLS is end to end, so the client still verifies the API server's certificate for its FQDN.
- * Only names under the emulated zone are tunnelled: it is no open proxy.
+ * Only names under the emulated zones are tunnelled: it is no open proxy. Blob endpoints are one of
+ * them, so a Blob stand-in on the engine network (Azurite with a production-style name) has one
+ * URL for this machine and for the groups alike.
  */
 
-export const PUBLIC_ZONE = '.azurecontainer.io';
+export const PUBLIC_ZONES = ['.azurecontainer.io', '.blob.core.windows.net'];
 
 export interface EdgeOptions {
   host?: string;
@@ -36,7 +38,8 @@ export async function startEdgeProxy(options: EdgeOptions): Promise<Edge> {
     const match = /^([a-z0-9.-]+):(\d{1,5})$/i.exec(req.url ?? '');
     const host = match?.[1]?.toLowerCase() ?? '';
     const port = Number(match?.[2]);
-    if (!match || !host.endsWith(PUBLIC_ZONE) || !(port > 0 && port < 65536)) return refuse('403 Forbidden');
+    if (!match || !PUBLIC_ZONES.some((zone) => host.endsWith(zone)) || !(port > 0 && port < 65536))
+      return refuse('403 Forbidden');
     void (async () => {
       const address =
         (await options.resolve(host).catch(() => undefined)) ??
@@ -60,7 +63,9 @@ export async function startEdgeProxy(options: EdgeOptions): Promise<Edge> {
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  options.log?.(`edge proxy http://127.0.0.1:${port} (CONNECT to *${PUBLIC_ZONE})`);
+  options.log?.(
+    `edge proxy http://127.0.0.1:${port} (CONNECT to ${PUBLIC_ZONES.map((z) => `*${z}`).join(', ')})`,
+  );
   return {
     url: `http://127.0.0.1:${port}`,
     port,

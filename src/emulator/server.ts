@@ -292,7 +292,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let port = 0;
   const hostUrl = () => `https://127.0.0.1:${port}`;
   const baseOf = (req: IncomingMessage) => `https://${req.headers.host ?? `127.0.0.1:${port}`}`;
-  const identity = new IdentityService(signer, principals, 'https://sts.frankenetes.local');
+  // Entra's v1 issuer, as real ARM and storage tokens carry it (Azurite checks it, too).
+  const identity = new IdentityService(signer, principals, 'https://sts.windows.net');
 
   const send = (res: ServerResponse, reply: Reply, extra: Record<string, string> = {}) => {
     const headers: Record<string, string> = { ...extra, ...reply.headers };

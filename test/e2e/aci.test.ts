@@ -177,13 +177,13 @@ describe('a cluster on ACI (the emulator)', () => {
     expect(json.cost.total).toBeGreaterThan(0);
   });
 
-  it('pause is not yet supported on aci: one line, and the cluster keeps running untouched', async () => {
+  it('pause on aci with a local state store is refused: one line, and the cluster keeps running untouched', async () => {
     const before = (await e.groupNames()).sort();
     const pause = await t.cli(['pause', '--name', C]);
     expect(pause.code).not.toBe(0);
     expect(pause.stderr.trim().split('\n')).toHaveLength(1);
     expect(pause.stderr).toContain(
-      'cannot copy a snapshot out of a container group yet; nothing was removed',
+      'reads its snapshot from a Blob state store (--state https://…) with its managed identity; nothing was removed',
     );
     expect((await e.groupNames()).sort()).toEqual(before);
     expect((await k('get', '--raw', '/readyz')).stdout).toBe('ok');

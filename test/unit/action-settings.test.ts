@@ -120,6 +120,26 @@ describe('readSettings', () => {
     ]);
   });
 
+  it('takes a blob container URL for the state: https, or plain http only for Azurite on loopback', () => {
+    const aci = {
+      backend: 'aci',
+      'azure-client-id': 'c',
+      'azure-tenant-id': 't',
+      'azure-subscription-id': '00000000-0000-0000-0000-000000000003',
+      'resource-group': 'rg',
+      location: 'westeurope',
+    };
+    const azurite = 'http://127.0.0.1:10000/devstoreaccount1/state';
+    expect(readSettings(inputs({ ...aci, state: azurite }), context).state).toBe(azurite);
+    expect(errorsOf({ ...aci, state: 'http://acct.blob.core.windows.net/state' })).toEqual([
+      expect.stringMatching(/^input "state": invalid blob container URL .*: use https/),
+    ]);
+    // A SAS token is refused, and its signature is not repeated in the message.
+    const [sas = ''] = errorsOf({ ...aci, state: 'https://acct.blob.core.windows.net/state?sig=SECRET' });
+    expect(sas).toMatch(/^input "state": invalid blob container URL .*SAS tokens are not supported/);
+    expect(sas).not.toContain('SECRET');
+  });
+
   it('lists every missing Azure input for aci', () => {
     expect(errorsOf({ backend: 'aci' })).toEqual([
       'input "azure-client-id": is required with backend "aci"',
