@@ -49,9 +49,11 @@ var external_node_net_ = __webpack_require__(77030);
  * HTTP CONNECT proxy on 127.0.0.1 that tunnels to a group by its FQDN, as the internet would.
  * kubectl and the Kubernetes client use it through the kubeconfig's `proxy-url`; the tunnelled
  * TLS is end to end, so the client still verifies the API server's certificate for its FQDN.
- * Only names under the emulated zone are tunnelled: it is no open proxy.
+ * Only names under the emulated zones are tunnelled: it is no open proxy. Blob endpoints are one of
+ * them, so a Blob stand-in on the engine network (Azurite with a production-style name) has one
+ * URL for this machine and for the groups alike.
  */
-const PUBLIC_ZONE = '.azurecontainer.io';
+const PUBLIC_ZONES = ['.azurecontainer.io', '.blob.core.windows.net'];
 async function startEdgeProxy(options) {
     const server = (0,external_node_http_.createServer)((_req, res) => {
         res.writeHead(405, { 'Content-Type': 'text/plain' }).end('only CONNECT is served\n');
@@ -61,7 +63,7 @@ async function startEdgeProxy(options) {
         const match = /^([a-z0-9.-]+):(\d{1,5})$/i.exec(req.url ?? '');
         const host = match?.[1]?.toLowerCase() ?? '';
         const port = Number(match?.[2]);
-        if (!match || !host.endsWith(PUBLIC_ZONE) || !(port > 0 && port < 65536))
+        if (!match || !PUBLIC_ZONES.some((zone) => host.endsWith(zone)) || !(port > 0 && port < 65536))
             return refuse('403 Forbidden');
         void (async () => {
             const address = (await options.resolve(host).catch(() => undefined)) ??
@@ -87,7 +89,7 @@ async function startEdgeProxy(options) {
         server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
     });
     const port = server.address().port;
-    options.log?.(`edge proxy http://127.0.0.1:${port} (CONNECT to *${PUBLIC_ZONE})`);
+    options.log?.(`edge proxy http://127.0.0.1:${port} (CONNECT to ${PUBLIC_ZONES.map((z) => `*${z}`).join(', ')})`);
     return {
         url: `http://127.0.0.1:${port}`,
         port,
@@ -1939,7 +1941,8 @@ async function startEmulator(options = {}) {
     let port = 0;
     const hostUrl = () => `https://127.0.0.1:${port}`;
     const baseOf = (req) => `https://${req.headers.host ?? `127.0.0.1:${port}`}`;
-    const identity = new IdentityService(signer, principals, 'https://sts.frankenetes.local');
+    // Entra's v1 issuer, as real ARM and storage tokens carry it (Azurite checks it, too).
+    const identity = new IdentityService(signer, principals, 'https://sts.windows.net');
     const send = (res, reply, extra = {}) => {
         const headers = { ...extra, ...reply.headers };
         let payload;

@@ -113,12 +113,14 @@ busybox_image() {
 }
 
 # The agent: this repository's dist/ bundle and the host's Node.js runtime (with the shared
-# libraries it links), FROM scratch. Rebuilt whenever dist/ changes.
+# libraries it links), FROM scratch, plus a static busybox as /bin/sh and stty: ACI's exec runs
+# /bin/sh (see aci-exec.ts), as the published image (node:24-slim) has it. Rebuilt whenever dist/
+# or this recipe changes.
 agent_image() {
   local version name hash ctx
   version=$(node -p 'require(process.argv[1]).version' "$ROOT/package.json")
   name="localhost/frankenetes/agent:$version"
-  hash=$(cd "$ROOT/dist" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+  hash=$( (cd "$ROOT/dist" && find . -type f -print0 | sort -z | xargs -0 sha256sum; echo "recipe: busybox sh") | sha256sum | cut -c1-16)
   if [ "$("$ENGINE" image inspect "$name" --format '{{index .Labels "frankenetes.dist"}}' 2>/dev/null)" = "$hash" ]; then
     return 0
   fi
@@ -134,6 +136,10 @@ agent_image() {
     cp -L "$lib" "$ctx$lib"
   done
   cp -r "$ROOT/dist/." "$ctx/app/"
+  mkdir -p "$ctx/bin"
+  cp /bin/busybox "$ctx/bin/busybox"
+  ln -s busybox "$ctx/bin/sh"
+  ln -s busybox "$ctx/bin/stty"
   echo 'root:x:0:0:root:/root:/sbin/nologin' > "$ctx/etc/passwd"
   printf 'FROM scratch\nCOPY . /\nLABEL frankenetes.dist=%s\nENTRYPOINT ["/usr/local/bin/node", "/app/index.js", "agent"]\n' "$hash" > "$ctx.Containerfile"
   "$ENGINE" build --network=none -q -t "$name" -f "$ctx.Containerfile" "$ctx" >/dev/null

@@ -10,7 +10,15 @@ import { readSpec, type StateStore } from '../../src/core/state/index.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
 import { startGitHubOidc, type GitHubOidc } from '../support/github-oidc.js';
 import { eventually, kubectl } from './harness.js';
-import { exportedEnvOf, newJob, outputsOf, runStep, type Job, type StepRun } from './action-runner.js';
+import {
+  exportedEnvOf,
+  newJob,
+  outputsOf,
+  runStep,
+  startStep,
+  type Job,
+  type StepRun,
+} from './action-runner.js';
 import { LOCATION, SUBSCRIPTION, startTarget, type Emulator, type Target } from './target.js';
 
 let t: Target;
@@ -71,6 +79,16 @@ async function step(job: Job, which: 'main' | 'post'): Promise<StepRun> {
 }
 
 const errorLines = (run: StepRun) => run.stdout.split('\n').filter((l) => l.startsWith('::error::'));
+/** Nothing of the cluster is left: no group in the emulator, no engine container or volume it made for one. */
+async function expectNothingOf(cluster: string) {
+  const mine = (ids: string[]) => ids.filter((id) => id.split('/').pop()?.startsWith(`${cluster}-`));
+  expect(await groupsOf(cluster)).toEqual([]);
+  expect(mine((await e.engineContainers()).map((c) => c.Labels['frankenetes.emulator.id'] ?? ''))).toEqual(
+    [],
+  );
+  expect(mine((await e.engineVolumes()).map((v) => v.Labels['frankenetes.emulator.id'] ?? ''))).toEqual([]);
+}
+
 const groupsOf = async (cluster: string) => (await e.groupNames()).filter((n) => n.startsWith(`${cluster}-`));
 
 describe('the action on the aci backend (the emulator, Azurite, GitHub OIDC)', () => {
@@ -99,8 +117,12 @@ describe('the action on the aci backend (the emulator, Azurite, GitHub OIDC)', (
   it('signed in with GitHub OIDC: ID tokens for api://AzureADTokenExchange, each masked', () => {
     expect(oidc.issued.length).toBeGreaterThan(0);
     expect(new Set(oidc.issued)).toEqual(new Set(['api://AzureADTokenExchange']));
-    // getIDToken masks the token itself; nothing of the emulator's client secret was in the job.
-    expect(main.stdout.split('\n').filter((l) => l.startsWith('::add-mask::')).length).toBeGreaterThan(0);
+    const masks = new Set(printed.filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice(12)));
+    for (const token of oidc.tokens) {
+      expect(masks.has(token)).toBe(true);
+      expect(printed.filter((l) => !l.startsWith('::add-mask::') && l.includes(token))).toEqual([]);
+    }
+    // The job had no client secret: the assertion was its only way in.
     expect(Object.keys(job.env)).not.toContain('AZURE_CLIENT_SECRET');
   });
 
@@ -146,11 +168,36 @@ describe('the action on the aci backend (the emulator, Azurite, GitHub OIDC)', (
     expect(post.code, post.stdout).toBe(0);
     expect(post.stdout).toContain(`cluster ${C} removed`);
     expect(outputsOf(job).cost).toMatch(/^\d+\.\d{4} USD$/);
-    expect(await groupsOf(C)).toEqual([]);
+    await expectNothingOf(C);
     expect(await readSpec(store, C)).toBeUndefined();
     const again = await step(job, 'post');
     expect(again.code, again.stdout).toBe(0);
     expect(again.stdout).toContain(`nothing left of cluster ${C}`);
+  });
+});
+
+describe('a cancelled job on the aci backend', () => {
+  it('main killed with SIGTERM then SIGKILL part-way through up: post leaves nothing', async () => {
+    const C = 'e2e-act-aci-kill';
+    const killed = aciJob({ name: C });
+    const child = startStep(killed, 'main');
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const exited = new Promise((r) => child.once('exit', r));
+    // Part-way: once ARM holds the control-plane group.
+    await eventually(async () => expect((await groupsOf(C)).length).toBeGreaterThan(0), {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGKILL');
+    await exited;
+    printed.push(...out.split('\n'));
+    const post = await step(killed, 'post');
+    expect(post.code, post.stdout).toBe(0);
+    await expectNothingOf(C);
+    expect(await readSpec(store, C)).toBeUndefined();
   });
 });
 

@@ -11,6 +11,8 @@ export interface GitHubOidc {
   env: { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string };
   /** The audience of every token issued, in order. */
   issued: string[];
+  /** Every token issued (to check that none was printed in clear). */
+  tokens: string[];
   close(): Promise<void>;
 }
 
@@ -19,6 +21,7 @@ const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString
 export async function startGitHubOidc(subject: string, lifetimeSeconds = 300): Promise<GitHubOidc> {
   const requestToken = randomBytes(16).toString('hex');
   const issued: string[] = [];
+  const tokens: string[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const json = (status: number, body: object) => {
@@ -29,22 +32,22 @@ export async function startGitHubOidc(subject: string, lifetimeSeconds = 300): P
     if (req.method !== 'GET' || url.pathname !== '/idtoken') return json(404, { message: 'Not Found' });
     const audience = url.searchParams.get('audience') ?? '';
     const now = Math.floor(Date.now() / 1000);
+    const token = [
+      base64url({ alg: 'RS256', typ: 'JWT' }),
+      base64url({
+        iss: 'https://token.actions.githubusercontent.com',
+        aud: audience,
+        sub: subject,
+        iat: now,
+        nbf: now - 5,
+        exp: now + lifetimeSeconds,
+        jti: randomBytes(8).toString('hex'),
+      }),
+      'c2lnbmF0dXJl',
+    ].join('.');
     issued.push(audience);
-    json(200, {
-      value: [
-        base64url({ alg: 'RS256', typ: 'JWT' }),
-        base64url({
-          iss: 'https://token.actions.githubusercontent.com',
-          aud: audience,
-          sub: subject,
-          iat: now,
-          nbf: now - 5,
-          exp: now + lifetimeSeconds,
-          jti: randomBytes(8).toString('hex'),
-        }),
-        'c2lnbmF0dXJl',
-      ].join('.'),
-    });
+    tokens.push(token);
+    json(200, { value: token });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -55,6 +58,7 @@ export async function startGitHubOidc(subject: string, lifetimeSeconds = 300): P
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
     },
     issued,
+    tokens,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
