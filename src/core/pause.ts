@@ -164,6 +164,7 @@ async function takeSnapshot(
   const snapshot = backend.readFile
     ? await snapshotWithEtcdctl(backend, group)
     : await snapshotThroughAgent(spec, deps, group, takenAt);
+  progress(`storing ${key} in the state store`);
   const digesting = digestingStream();
   snapshot.stream.on('error', (error) => digesting.destroy(error));
   await store.putStream(spec.name, key, snapshot.stream.pipe(digesting));

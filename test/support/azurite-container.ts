@@ -70,8 +70,6 @@ export async function startAzuriteAccount(options: {
       '--inMemoryPersistence',
       '--disableTelemetry',
       '--skipApiVersionCheck',
-      '--location',
-      '/tmp',
     ],
     Env: [`AZURITE_ACCOUNTS=${account}:${key}`],
     WorkingDir: '/tmp',
