@@ -52,6 +52,7 @@ async function main(): Promise<void> {
   const server = await startAppServer({
     probot,
     app: frankenetes.app,
+    secret,
     port: Number(process.env.PORT ?? '3000'),
     host: process.env.HOST,
   });

@@ -33,11 +33,16 @@ export async function startTestApp(deps: Omit<AppDeps, 'stateLocation'> & { stat
     privateKey: PRIVATE_KEY,
     secret: WEBHOOK_SECRET,
     logLevel: 'fatal',
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    // GitHub asks for a second between writes; the app's octokit does so in production, not here.
+    Octokit: ProbotOctokit.defaults((options: object) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    })),
   });
   const handled: string[] = [];
   probot.onAny(async (context) => void handled.push(`${context.name}:${context.id}`));
-  const server: AppServer = await startAppServer({ probot, app: frankenetes.app, port: 0, host: '127.0.0.1' });
+  const server: AppServer = await startAppServer({ probot, app: frankenetes.app, secret: WEBHOOK_SECRET, port: 0, host: '127.0.0.1' });
   return {
     url: server.url,
     frankenetes,

@@ -30,7 +30,7 @@ const API = 'https://api.github.com';
 const stamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 export function user(login: string, id: number, type: 'User' | 'Bot' = 'User'): Json {
-  const base = `${API}/users/${login}`;
+  const base = `${API}/users/${encodeURIComponent(login)}`;
   return {
     login,
     id,
@@ -38,7 +38,7 @@ export function user(login: string, id: number, type: 'User' | 'Bot' = 'User'): 
     avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
     gravatar_id: '',
     url: base,
-    html_url: `https://github.com/${login}`,
+    html_url: `https://github.com/${encodeURIComponent(login)}`,
     followers_url: `${base}/followers`,
     following_url: `${base}/following{/other_user}`,
     gists_url: `${base}/gists{/gist_id}`,
@@ -121,6 +121,7 @@ export class GitHubStandIn {
       rebaseable: true,
       mergeable_state: 'clean',
       merged_by: null,
+      auto_merge: null,
       comments: 0,
       review_comments: 0,
       maintainer_can_modify: false,
@@ -290,9 +291,9 @@ export class GitHubStandIn {
           creator: BOT,
           description: body.description ?? '',
           environment: deployment.environment,
-          target_url: '',
-          environment_url: body.environment_url ?? '',
-          log_url: '',
+          target_url: `https://github.com/${this.fullName}/deployments`,
+          ...(body.environment_url ? { environment_url: body.environment_url } : {}),
+          log_url: `https://github.com/${this.fullName}/deployments`,
           created_at: stamp(),
           updated_at: stamp(),
           deployment_url: `${API}/repos/${this.fullName}/deployments/${deployment.id}`,
