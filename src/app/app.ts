@@ -38,7 +38,12 @@ export interface AppDeps {
 }
 
 const WRITERS = new Set(['write', 'maintain', 'admin']);
-const MUTATING: Record<string, TimelineEvent | undefined> = { up: 'up', pause: 'pause', resume: 'resume', down: 'down' };
+const MUTATING: Record<string, TimelineEvent | undefined> = {
+  up: 'up',
+  pause: 'pause',
+  resume: 'resume',
+  down: 'down',
+};
 
 interface Target {
   owner: string;
@@ -100,20 +105,36 @@ export function frankenetesApp(deps: AppDeps): FrankenetesApp {
     return { id: comment?.id, data: readSticky(comment?.body) ?? emptySticky(t.cluster) };
   }
 
-  async function writeSticky(octokit: Octokit, t: Target, id: number | undefined, data: StickyData, view?: ClusterView) {
+  async function writeSticky(
+    octokit: Octokit,
+    t: Target,
+    id: number | undefined,
+    data: StickyData,
+    view?: ClusterView,
+  ) {
     const body = renderSticky({ data, view, stateLocation: deps.stateLocation, now: now() });
     if (id) await octokit.rest.issues.updateComment({ owner: t.owner, repo: t.repo, comment_id: id, body });
-    else await octokit.rest.issues.createComment({ owner: t.owner, repo: t.repo, issue_number: t.pull, body });
+    else
+      await octokit.rest.issues.createComment({ owner: t.owner, repo: t.repo, issue_number: t.pull, body });
   }
 
   const react = (octokit: Octokit, t: Target, commentId: number, content: 'eyes' | 'rocket' | 'confused') =>
-    octokit.rest.reactions.createForIssueComment({ owner: t.owner, repo: t.repo, comment_id: commentId, content });
+    octokit.rest.reactions.createForIssueComment({
+      owner: t.owner,
+      repo: t.repo,
+      comment_id: commentId,
+      content,
+    });
 
   const reply = (octokit: Octokit, t: Target, body: string) =>
     octokit.rest.issues.createComment({ owner: t.owner, repo: t.repo, issue_number: t.pull, body });
 
   async function roleOf(octokit: Octokit, t: Target, username: string): Promise<string> {
-    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner: t.owner, repo: t.repo, username });
+    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+      owner: t.owner,
+      repo: t.repo,
+      username,
+    });
     return data.role_name;
   }
 
@@ -200,7 +221,11 @@ export function frankenetesApp(deps: AppDeps): FrankenetesApp {
       return void (await done(false));
     }
     if (command.verb !== 'approve' && !config.commands.includes(command.verb)) {
-      await reply(octokit, t, `@${actor} \`${command.verb}\` is not allowed by .github/${CONFIG_FILE}. Nothing was run.`);
+      await reply(
+        octokit,
+        t,
+        `@${actor} \`${command.verb}\` is not allowed by .github/${CONFIG_FILE}. Nothing was run.`,
+      );
       return void (await done(false));
     }
     const { data: pr } = await octokit.rest.pulls.get({ owner: t.owner, repo: t.repo, pull_number: t.pull });
@@ -213,8 +238,18 @@ export function frankenetesApp(deps: AppDeps): FrankenetesApp {
         await reply(octokit, t, `@${actor} this pull request is not from a fork: no approval is needed.`);
         return void (await done(true));
       }
-      data = { ...data, approval: { sha: pr.head.sha, by: actor, at: now().toISOString() }, revoked: undefined };
-      data = recordCommand(data, { command, actor, ok: true, message: `approved ${pr.head.sha.slice(0, 7)}`, at: now() });
+      data = {
+        ...data,
+        approval: { sha: pr.head.sha, by: actor, at: now().toISOString() },
+        revoked: undefined,
+      };
+      data = recordCommand(data, {
+        command,
+        actor,
+        ok: true,
+        message: `approved ${pr.head.sha.slice(0, 7)}`,
+        at: now(),
+      });
       await writeSticky(octokit, t, sticky.id, data, await deps.verbs.status(t.cluster));
       return void (await done(true));
     }
@@ -239,7 +274,10 @@ export function frankenetesApp(deps: AppDeps): FrankenetesApp {
       switch (command.verb) {
         case 'up': {
           deploymentId = await deploy(octokit, t, pr.head.sha);
-          await deploymentStatus(octokit, t, 'in_progress', { id: deploymentId, description: 'bringing the cluster up' });
+          await deploymentStatus(octokit, t, 'in_progress', {
+            id: deploymentId,
+            description: 'bringing the cluster up',
+          });
           view = await deps.verbs.up(upRequest(t, command, config, context.payload.installation?.id));
           message = `Running (v${view.kubernetesVersion})`;
           break;
@@ -269,7 +307,14 @@ export function frankenetesApp(deps: AppDeps): FrankenetesApp {
       view = await deps.verbs.status(t.cluster).catch(() => undefined);
     }
     const event = MUTATING[command.verb];
-    data = recordCommand(data, { command, actor, ok, message, at: now(), event: ok ? event : event && 'failed' });
+    data = recordCommand(data, {
+      command,
+      actor,
+      ok,
+      message,
+      at: now(),
+      event: ok ? event : event && 'failed',
+    });
     if (command.verb === 'up' || command.verb === 'resume')
       await deploymentStatus(octokit, t, ok ? 'success' : 'failure', {
         id: deploymentId,
@@ -277,12 +322,19 @@ export function frankenetesApp(deps: AppDeps): FrankenetesApp {
         description: ok ? `cluster ${t.cluster} is running` : plain(message, 140),
       });
     if ((command.verb === 'pause' || command.verb === 'down') && ok)
-      await deploymentStatus(octokit, t, 'inactive', { description: `cluster ${t.cluster} ${command.verb === 'pause' ? 'paused' : 'removed'}` });
+      await deploymentStatus(octokit, t, 'inactive', {
+        description: `cluster ${t.cluster} ${command.verb === 'pause' ? 'paused' : 'removed'}`,
+      });
     await writeSticky(octokit, t, sticky.id, data, view);
     await done(ok);
   }
 
-  function upRequest(t: Target, command: Command & { verb: 'up' }, config: RepoConfig, installationId?: number): UpRequest {
+  function upRequest(
+    t: Target,
+    command: Command & { verb: 'up' },
+    config: RepoConfig,
+    installationId?: number,
+  ): UpRequest {
     const at = now();
     const ttl = durationSeconds(command.ttl ?? config.ttl) ?? 86400;
     return {
@@ -329,7 +381,9 @@ export function frankenetesApp(deps: AppDeps): FrankenetesApp {
       event: ok ? verb : 'failed',
     });
     if (ok)
-      await deploymentStatus(octokit, t, 'inactive', { description: `cluster ${t.cluster} ${verb === 'pause' ? 'paused' : 'removed'}` });
+      await deploymentStatus(octokit, t, 'inactive', {
+        description: `cluster ${t.cluster} ${verb === 'pause' ? 'paused' : 'removed'}`,
+      });
     await writeSticky(octokit, t, sticky.id, data, await deps.verbs.status(t.cluster));
   }
 
@@ -368,7 +422,10 @@ export function frankenetesApp(deps: AppDeps): FrankenetesApp {
           }),
         );
       } catch (error) {
-        probot.log.error({ err: error, cluster: t.cluster }, 'could not tell the pull request what the sweeper did');
+        probot.log.error(
+          { err: error, cluster: t.cluster },
+          'could not tell the pull request what the sweeper did',
+        );
       }
     }
     return outcomes;
@@ -392,7 +449,10 @@ export function frankenetesApp(deps: AppDeps): FrankenetesApp {
         cluster: clusterNameFor({ repository: repository.full_name, pullRequest: issue.number }),
       };
       // 👀 at once, outside the cluster's queue (another command may be running).
-      queue.push(`eyes:${context.id}`, async () => void (await react(context.octokit, t, comment.id, 'eyes')));
+      queue.push(
+        `eyes:${context.id}`,
+        async () => void (await react(context.octokit, t, comment.id, 'eyes')),
+      );
       const what = parsed.kind === 'command' ? formatCommand(parsed.command) : 'invalid';
       enqueue(t.cluster, what, async () => {
         try {
@@ -412,7 +472,11 @@ export function frankenetesApp(deps: AppDeps): FrankenetesApp {
       enqueue(t.cluster, 'revoke approval', async () => {
         const sticky = await findSticky(context.octokit, t);
         if (!sticky.data.approval || sticky.data.approval.sha === pr.head.sha) return;
-        const data: StickyData = { ...sticky.data, approval: undefined, revoked: { sha: pr.head.sha, at: now().toISOString() } };
+        const data: StickyData = {
+          ...sticky.data,
+          approval: undefined,
+          revoked: { sha: pr.head.sha, at: now().toISOString() },
+        };
         await writeSticky(context.octokit, t, sticky.id, data, await deps.verbs.status(t.cluster));
       });
     });
@@ -424,8 +488,12 @@ export function frankenetesApp(deps: AppDeps): FrankenetesApp {
       enqueue(t.cluster, 'down (closed)', async () => {
         const view = await deps.verbs.status(t.cluster);
         if (view.phase === 'Absent') return;
-        await lifecycle(context.octokit, t, 'down', `removed because the pull request was ${pr.merged ? 'merged' : 'closed'}`, () =>
-          deps.verbs.down(t.cluster),
+        await lifecycle(
+          context.octokit,
+          t,
+          'down',
+          `removed because the pull request was ${pr.merged ? 'merged' : 'closed'}`,
+          () => deps.verbs.down(t.cluster),
         );
       });
     });
@@ -462,7 +530,10 @@ export function frankenetesApp(deps: AppDeps): FrankenetesApp {
   };
 }
 
-function targetOf(repository: { owner: { login: string }; name: string; full_name: string }, pull: number): Target {
+function targetOf(
+  repository: { owner: { login: string }; name: string; full_name: string },
+  pull: number,
+): Target {
   return {
     owner: repository.owner.login,
     repo: repository.name,

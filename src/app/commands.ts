@@ -5,8 +5,7 @@ export const VERBS = ['up', 'pause', 'resume', 'status', 'down', 'help', 'approv
 export type Verb = (typeof VERBS)[number];
 
 export type Command =
-  | { verb: 'up'; kubernetesVersion?: string; ttl?: string }
-  | { verb: Exclude<Verb, 'up'> };
+  { verb: 'up'; kubernetesVersion?: string; ttl?: string } | { verb: Exclude<Verb, 'up'> };
 
 export type ParsedComment =
   /** Not addressed to Frankenetes: ignored without a word. */
@@ -64,12 +63,15 @@ export function parseComment(body: unknown): ParsedComment {
     if (flag === '--kubernetes-version') {
       if (command.kubernetesVersion !== undefined) return invalid('`--kubernetes-version` given twice');
       if (!KUBERNETES_VERSION.test(value))
-        return invalid(`Kubernetes version ${quote(value)} is not 1.35, 1.36 or 1.37 (optionally with a patch)`);
+        return invalid(
+          `Kubernetes version ${quote(value)} is not 1.35, 1.36 or 1.37 (optionally with a patch)`,
+        );
       command.kubernetesVersion = value;
     } else {
       if (command.ttl !== undefined) return invalid('`--ttl` given twice');
       const seconds = durationSeconds(value);
-      if (seconds === undefined) return invalid(`TTL ${quote(value)} is not a duration such as 90m, 4h or 2d`);
+      if (seconds === undefined)
+        return invalid(`TTL ${quote(value)} is not a duration such as 90m, 4h or 2d`);
       if (seconds < MIN_TTL_SECONDS || seconds > MAX_TTL_SECONDS)
         return invalid(`TTL ${quote(value)} must be between 10m and 30d`);
       command.ttl = value;

@@ -7,12 +7,13 @@ import { VERBS, durationSeconds, MAX_TTL_SECONDS, MIN_TTL_SECONDS } from './comm
 export const CONFIG_FILE = 'frankenetes.yml';
 
 const duration = (what: string, min: number, max: number) =>
-  z
-    .string({ error: `${what} must be a duration such as 90m, 4h or 2d` })
-    .refine((text) => {
+  z.string({ error: `${what} must be a duration such as 90m, 4h or 2d` }).refine(
+    (text) => {
       const seconds = durationSeconds(text);
       return seconds !== undefined && seconds >= min && seconds <= max;
-    }, `${what} must be a duration such as 90m, 4h or 2d, from ${min / 60}m to ${max / 86400}d`);
+    },
+    `${what} must be a duration such as 90m, 4h or 2d, from ${min / 60}m to ${max / 86400}d`,
+  );
 
 const configSchema = z
   .object({

@@ -19,7 +19,7 @@ function required(name: string): string {
 
 async function main(): Promise<void> {
   const appId = Number(required('APP_ID'));
-  if (!Number.isInteger(appId) || appId <= 0) throw new SettingsError('APP_ID must be the app\'s numeric id');
+  if (!Number.isInteger(appId) || appId <= 0) throw new SettingsError("APP_ID must be the app's numeric id");
   const privateKey = process.env.PRIVATE_KEY_PATH
     ? readFileSync(process.env.PRIVATE_KEY_PATH, 'utf8')
     : required('PRIVATE_KEY');
@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   const probot = new Probot({
     appId,
     // Multi-line keys may come base64-encoded or with literal \n (as Probot accepts them).
-    privateKey: privateKey.includes('BEGIN') ? privateKey.replace(/\\n/g, '\n') : Buffer.from(privateKey, 'base64').toString('utf8'),
+    privateKey: privateKey.includes('BEGIN')
+      ? privateKey.replace(/\\n/g, '\n')
+      : Buffer.from(privateKey, 'base64').toString('utf8'),
     secret,
   });
   const frankenetes = frankenetesApp({
@@ -56,7 +58,9 @@ async function main(): Promise<void> {
     port: Number(process.env.PORT ?? '3000'),
     host: process.env.HOST,
   });
-  probot.log.info(`Frankenetes app listening on ${server.url} (state store ${store.location}, backend ${backend})`);
+  probot.log.info(
+    `Frankenetes app listening on ${server.url} (state store ${store.location}, backend ${backend})`,
+  );
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => {
       frankenetes.stop();

@@ -43,14 +43,18 @@ export async function startAppServer(options: {
   port?: number;
   host?: string;
 }): Promise<AppServer> {
-  const middleware = await createNodeMiddleware(options.app, { probot: options.probot, webhooksPath: WEBHOOK_PATH });
+  const middleware = await createNodeMiddleware(options.app, {
+    probot: options.probot,
+    webhooksPath: WEBHOOK_PATH,
+  });
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
       return;
     }
     const next = () => void res.writeHead(404).end();
-    if (req.method !== 'POST' || req.url?.split('?')[0] !== WEBHOOK_PATH) return void middleware(req, res, next);
+    if (req.method !== 'POST' || req.url?.split('?')[0] !== WEBHOOK_PATH)
+      return void middleware(req, res, next);
     // Probot checks the signature too, but answers a bad one 400; an unauthenticated request is a 401.
     void readBody(req).then((body) => {
       if (!body) return void res.writeHead(413).end();

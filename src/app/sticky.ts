@@ -40,10 +40,19 @@ export function readSticky(body: string | null | undefined): StickyData | undefi
 
 export function recordCommand(
   data: StickyData,
-  entry: { command: Command | string; actor: string; ok: boolean; message: string; at: Date; event?: TimelineEvent },
+  entry: {
+    command: Command | string;
+    actor: string;
+    ok: boolean;
+    message: string;
+    at: Date;
+    event?: TimelineEvent;
+  },
 ): StickyData {
   const at = entry.at.toISOString();
-  const timeline = entry.event ? [...data.timeline, { event: entry.event, at, by: entry.actor }] : data.timeline;
+  const timeline = entry.event
+    ? [...data.timeline, { event: entry.event, at, by: entry.actor }]
+    : data.timeline;
   return {
     ...data,
     last: {
@@ -94,18 +103,24 @@ export function renderSticky({ data, view, stateLocation, now }: RenderInput): s
   if (view && phase !== 'Absent') {
     if (view.kubernetesVersion) rows.push(['Kubernetes', `v${view.kubernetesVersion}`]);
     if (view.apiServerUrl) rows.push(['API server', view.apiServerUrl]);
-    if (view.environmentUrl && view.environmentUrl !== view.apiServerUrl) rows.push(['Preview', view.environmentUrl]);
+    if (view.environmentUrl && view.environmentUrl !== view.apiServerUrl)
+      rows.push(['Preview', view.environmentUrl]);
     if (view.createdAt) rows.push(['Age', formatAge(now.getTime() - Date.parse(view.createdAt))]);
     rows.push(['Cost so far', `${money(view.cost.soFar, view.cost.currency)} (ACI pay-as-you-go rates)`]);
-    rows.push(['Projected per day', phase === 'Running' ? money(view.cost.perDay, view.cost.currency) : 'nothing while paused']);
+    rows.push([
+      'Projected per day',
+      phase === 'Running' ? money(view.cost.perDay, view.cost.currency) : 'nothing while paused',
+    ]);
   }
   if (data.last)
     rows.push([
       'Last command',
       `\`${data.last.command}\` by @${data.last.actor}: ${data.last.ok ? '✅' : '❌'} ${plain(data.last.message)}`,
     ]);
-  if (data.approval) rows.push(['Fork approval', `head ${data.approval.sha.slice(0, 7)} approved by @${data.approval.by}`]);
-  else if (data.revoked) rows.push(['Fork approval', `revoked by a push (now at ${data.revoked.sha.slice(0, 7)})`]);
+  if (data.approval)
+    rows.push(['Fork approval', `head ${data.approval.sha.slice(0, 7)} approved by @${data.approval.by}`]);
+  else if (data.revoked)
+    rows.push(['Fork approval', `revoked by a push (now at ${data.revoked.sha.slice(0, 7)})`]);
   const lines = [
     STICKY_MARKER,
     `### Frankenetes cluster \`${data.cluster}\``,
@@ -117,7 +132,8 @@ export function renderSticky({ data, view, stateLocation, now }: RenderInput): s
   ];
   if (data.timeline.length) {
     lines.push('```mermaid', 'timeline', `    title ${data.cluster}`);
-    for (const item of data.timeline) lines.push(`    ${timelineTime(item.at)} : ${item.event} by ${item.by}`);
+    for (const item of data.timeline)
+      lines.push(`    ${timelineTime(item.at)} : ${item.event} by ${item.by}`);
     lines.push('```', '');
   }
   lines.push(

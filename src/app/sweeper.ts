@@ -31,7 +31,10 @@ export interface PreviewRecord {
   spentBefore?: number;
 }
 
-export async function readPreviewRecord(store: StateStore, cluster: string): Promise<PreviewRecord | undefined> {
+export async function readPreviewRecord(
+  store: StateStore,
+  cluster: string,
+): Promise<PreviewRecord | undefined> {
   const data = await store.get(cluster, PREVIEW_KEY);
   if (data) return JSON.parse(data.toString('utf8')) as PreviewRecord;
   const kept = await store.get(cluster, ACTION_KEEP_KEY);
@@ -42,7 +45,11 @@ export async function readPreviewRecord(store: StateStore, cluster: string): Pro
     : undefined;
 }
 
-export async function writePreviewRecord(store: StateStore, cluster: string, record: PreviewRecord): Promise<void> {
+export async function writePreviewRecord(
+  store: StateStore,
+  cluster: string,
+  record: PreviewRecord,
+): Promise<void> {
   await store.put(cluster, PREVIEW_KEY, `${JSON.stringify(record, null, 2)}\n`);
 }
 
@@ -58,7 +65,10 @@ const HEALTH = /^\/(livez|readyz|healthz|version)(\/|\?|$)/;
  * the control plane's own components (controller-manager, scheduler, the API server itself and the
  * kube-system controllers' service accounts) and not anonymous.
  */
-export function isUserRequest(event: { user?: { username?: string }; requestURI?: string }, cluster: string): boolean {
+export function isUserRequest(
+  event: { user?: { username?: string }; requestURI?: string },
+  cluster: string,
+): boolean {
   const user = event.user?.username ?? '';
   const uri = event.requestURI ?? '';
   if (HEALTH.test(uri)) return false;
@@ -133,8 +143,13 @@ export function costOf(
   now: Date,
   prices: AciPriceTable = ACI_PRICES,
 ): CostView {
-  const running = groups.filter((g) => !['Stopped', 'Succeeded', 'Failed'].includes(g.instanceView?.state ?? ''));
-  const current = groups.reduce((sum, g) => sum + groupCost(groupResources(g), billedSeconds(g, now), prices).total, 0);
+  const running = groups.filter(
+    (g) => !['Stopped', 'Succeeded', 'Failed'].includes(g.instanceView?.state ?? ''),
+  );
+  const current = groups.reduce(
+    (sum, g) => sum + groupCost(groupResources(g), billedSeconds(g, now), prices).total,
+    0,
+  );
   const perDay = running.reduce((sum, g) => sum + groupCost(groupResources(g), 86400, prices).total, 0);
   return { soFar: spentBefore + current, perDay, currency: prices.currency };
 }
@@ -158,12 +173,14 @@ export interface SweepCandidate {
 }
 
 export type SweepDecision =
-  | { action: 'none' }
-  | { action: 'pause'; reason: string }
-  | { action: 'down'; reason: string };
+  { action: 'none' } | { action: 'pause'; reason: string } | { action: 'down'; reason: string };
 
 const minutes = (seconds: number) =>
-  seconds % 86400 === 0 ? `${seconds / 86400}d` : seconds % 3600 === 0 ? `${seconds / 3600}h` : `${Math.round(seconds / 60)}m`;
+  seconds % 86400 === 0
+    ? `${seconds / 86400}d`
+    : seconds % 3600 === 0
+      ? `${seconds / 3600}h`
+      : `${Math.round(seconds / 60)}m`;
 
 /** What the sweeper does with a cluster now: TTL and cost cap first (down), then idleness (pause). */
 export function sweepDecision(candidate: SweepCandidate, now: Date): SweepDecision {
@@ -210,7 +227,10 @@ export async function readCandidates(
       name,
       record,
       phase: lifecycle.phase,
-      since: lifecycle.phase === 'Running' && lifecycle.since === new Date(0).toISOString() ? record.createdAt : lifecycle.since,
+      since:
+        lifecycle.phase === 'Running' && lifecycle.since === new Date(0).toISOString()
+          ? record.createdAt
+          : lifecycle.since,
       lastActivity: running ? await readLastActivity(backend, name) : undefined,
       costSoFar: costOf(groups, record.spentBefore ?? 0, now, prices).soFar,
     });

@@ -32,7 +32,13 @@ export interface UpRequest {
   name: string;
   kubernetesVersion: string;
   backend: BackendKind;
-  azure?: { subscriptionId: string; resourceGroup: string; location: string; podResourceGroup?: string; identity?: string };
+  azure?: {
+    subscriptionId: string;
+    resourceGroup: string;
+    location: string;
+    podResourceGroup?: string;
+    identity?: string;
+  };
   /** The sweeper's policy for it, kept in the state store beside the cluster. */
   record: PreviewRecord;
 }
@@ -112,7 +118,9 @@ export function coreVerbs(options: CoreVerbOptions): ClusterVerbs {
       phase: lifecycle.phase,
       kubernetesVersion: spec.kubernetesVersion,
       apiServerUrl: url,
-      environmentUrl: running ? ((await previewUrl(spec, deps, groups).catch(() => undefined)) ?? url) : undefined,
+      environmentUrl: running
+        ? ((await previewUrl(spec, deps, groups).catch(() => undefined)) ?? url)
+        : undefined,
       createdAt: record?.createdAt,
       cost: costOf(groups, record?.spentBefore ?? 0, now()),
     };
@@ -142,11 +150,14 @@ export function coreVerbs(options: CoreVerbOptions): ClusterVerbs {
     }
     for (const pod of pods) {
       const group = groups.find(
-        (g) => g.name === podGroupName(spec.name, pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? ''),
+        (g) =>
+          g.name === podGroupName(spec.name, pod.metadata?.namespace ?? 'default', pod.metadata?.name ?? ''),
       );
       const port = group?.ipAddress?.ports?.[0]?.port;
       if (group?.ipAddress?.fqdn) return `http://${group.ipAddress.fqdn}${port ? `:${port}` : ''}`;
-      const local = Object.values((group as { local?: { hostPorts?: Record<number, number> } })?.local?.hostPorts ?? {});
+      const local = Object.values(
+        (group as { local?: { hostPorts?: Record<number, number> } })?.local?.hostPorts ?? {},
+      );
       if (local[0]) return `http://127.0.0.1:${local[0]}`;
     }
     return undefined;
@@ -162,7 +173,8 @@ export function coreVerbs(options: CoreVerbOptions): ClusterVerbs {
       fatal: () => controlPlaneFailure(spec, deps.backend),
       freshSince,
     });
-    if (readyPods.length) await waitForPods(kubeconfig, readyPods, { timeoutMs: deadline - Date.now(), freshSince });
+    if (readyPods.length)
+      await waitForPods(kubeconfig, readyPods, { timeoutMs: deadline - Date.now(), freshSince });
   }
 
   return {
@@ -179,7 +191,9 @@ export function coreVerbs(options: CoreVerbOptions): ClusterVerbs {
               azure: {
                 subscriptionId: request.azure.subscriptionId,
                 resourceGroup: request.azure.resourceGroup,
-                ...(request.azure.podResourceGroup ? { podResourceGroup: request.azure.podResourceGroup } : {}),
+                ...(request.azure.podResourceGroup
+                  ? { podResourceGroup: request.azure.podResourceGroup }
+                  : {}),
                 ...(request.azure.identity ? { identity: request.azure.identity } : {}),
               },
             }

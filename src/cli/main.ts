@@ -426,16 +426,26 @@ async function main(argv: string[]): Promise<number> {
       // policy (made by the app, or kept by the Action); it cannot comment on pull requests.
       const { sweep, sweepDecision } = await import('../app/sweeper.js');
       const { coreVerbs } = await import('../app/verbs.js');
-      const verbs = coreVerbs({ store, backendFor: (target) => openBackend(target, host), apiProxy, progress });
+      const verbs = coreVerbs({
+        store,
+        backendFor: (target) => openBackend(target, host),
+        apiProxy,
+        progress,
+      });
       const now = new Date();
       const candidates = await verbs.candidates(now);
       const outcomes = values['dry-run']
         ? candidates.flatMap((c) => {
             const decision = sweepDecision(c, now);
-            return decision.action === 'none' ? [] : [{ cluster: c.name, action: decision.action, reason: decision.reason, error: undefined }];
+            return decision.action === 'none'
+              ? []
+              : [{ cluster: c.name, action: decision.action, reason: decision.reason, error: undefined }];
           })
         : await sweep(candidates, verbs, now);
-      if (values.json) process.stdout.write(`${JSON.stringify(outcomes.map(({ cluster, action, reason, error }) => ({ cluster, action, reason, error })))}\n`);
+      if (values.json)
+        process.stdout.write(
+          `${JSON.stringify(outcomes.map(({ cluster, action, reason, error }) => ({ cluster, action, reason, error })))}\n`,
+        );
       else {
         for (const o of outcomes)
           process.stdout.write(

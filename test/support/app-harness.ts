@@ -18,8 +18,10 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(deps: Omit<AppDeps, 'stateLocation'> & { stateLocation?: string }): Promise<RunningApp> {
-  const github = new GitHubStandIn();
+export async function startTestApp(
+  deps: Omit<AppDeps, 'stateLocation'> & { stateLocation?: string; repository?: string },
+): Promise<RunningApp> {
+  const github = new GitHubStandIn(deps.repository);
   github.start();
   const queued: { cluster: string; what: string }[] = [];
   const frankenetes = frankenetesApp({
@@ -42,7 +44,13 @@ export async function startTestApp(deps: Omit<AppDeps, 'stateLocation'> & { stat
   });
   const handled: string[] = [];
   probot.onAny(async (context) => void handled.push(`${context.name}:${context.id}`));
-  const server: AppServer = await startAppServer({ probot, app: frankenetes.app, secret: WEBHOOK_SECRET, port: 0, host: '127.0.0.1' });
+  const server: AppServer = await startAppServer({
+    probot,
+    app: frankenetes.app,
+    secret: WEBHOOK_SECRET,
+    port: 0,
+    host: '127.0.0.1',
+  });
   return {
     url: server.url,
     frankenetes,
@@ -110,10 +118,15 @@ export class FakeVerbs implements ClusterVerbs {
     return this.run('up', request.name, () => {
       const c = this.clusters.get(request.name);
       if (c?.phase === 'Paused')
-        throw new Error(`cluster "${request.name}" is paused (since ${c.since}); resume it with \`frankenetes resume --name ${request.name}\``);
+        throw new Error(
+          `cluster "${request.name}" is paused (since ${c.since}); resume it with \`frankenetes resume --name ${request.name}\``,
+        );
       this.clusters.set(request.name, {
         phase: 'Running',
-        version: request.kubernetesVersion.split('.').length === 2 ? `${request.kubernetesVersion}.2` : request.kubernetesVersion,
+        version:
+          request.kubernetesVersion.split('.').length === 2
+            ? `${request.kubernetesVersion}.2`
+            : request.kubernetesVersion,
         record: request.record,
         since: new Date().toISOString(),
         costSoFar: c?.costSoFar ?? 0,

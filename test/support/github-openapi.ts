@@ -60,11 +60,18 @@ function validator(path: string[]): ValidateFunction {
 const routes = Object.keys(spec.paths)
   .map((template) => {
     const names: string[] = [];
-    const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_m, name: string) => {
-      names.push(name);
-      return '([^/]+)';
-    });
-    return { template, names, regex: new RegExp(`^${source}$`), literal: template.replace(/\{[^}]+\}/g, '').length };
+    const source = template
+      .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+      .replace(/\{([^}]+)\}/g, (_m, name: string) => {
+        names.push(name);
+        return '([^/]+)';
+      });
+    return {
+      template,
+      names,
+      regex: new RegExp(`^${source}$`),
+      literal: template.replace(/\{[^}]+\}/g, '').length,
+    };
   })
   .sort((a, b) => b.literal - a.literal);
 
@@ -115,7 +122,8 @@ export function checkRequest(
     if (p.in === 'path') {
       const value = coerce(matched.params[p.name] ?? '', p.schema);
       const fn = ajv.compile(p.schema ?? {});
-      if (!fn(value)) problems.push(`${where}: path parameter ${p.name}=${matched.params[p.name]}: ${describe(fn)}`);
+      if (!fn(value))
+        problems.push(`${where}: path parameter ${p.name}=${matched.params[p.name]}: ${describe(fn)}`);
     }
     if (p.in === 'query') {
       const raw = query.get(p.name);
@@ -128,14 +136,16 @@ export function checkRequest(
     }
   }
   const known = new Set(parameters.filter((p) => p.in === 'query').map((p) => p.name));
-  for (const name of query.keys()) if (!known.has(name)) problems.push(`${where}: unknown query parameter ${name}`);
+  for (const name of query.keys())
+    if (!known.has(name)) problems.push(`${where}: unknown query parameter ${name}`);
   const requestBody = operation.requestBody && resolve(operation.requestBody);
   if (body === undefined || body === '') {
     if (requestBody?.required) problems.push(`${where}: missing request body`);
   } else if (!requestBody) {
     problems.push(`${where}: takes no request body, got ${JSON.stringify(body).slice(0, 100)}`);
   } else {
-    if (!contentType?.startsWith('application/json')) problems.push(`${where}: body content-type ${contentType}`);
+    if (!contentType?.startsWith('application/json'))
+      problems.push(`${where}: body content-type ${contentType}`);
     const fn = validator(['paths', template, method, 'requestBody', 'content', 'application/json', 'schema']);
     if (!fn(body)) problems.push(`${where}: request body: ${describe(fn)}`);
   }
@@ -143,7 +153,12 @@ export function checkRequest(
 }
 
 /** Violations of a canned response: its status must be documented, its JSON body must match. */
-export function checkResponse(matched: Matched, status: number, body: unknown, accept: string | undefined): string[] {
+export function checkResponse(
+  matched: Matched,
+  status: number,
+  body: unknown,
+  accept: string | undefined,
+): string[] {
   const { operation, template, method } = matched;
   const where = `${method.toUpperCase()} ${template} (${operation.operationId}) → ${status}`;
   const response = operation.responses[String(status)] ?? operation.responses.default;
@@ -152,11 +167,24 @@ export function checkResponse(matched: Matched, status: number, body: unknown, a
   if (!resolved.content) return body === undefined || body === '' ? [] : [`${where}: documents no body`];
   // A raw media type (e.g. a file's content with Accept: application/vnd.github.raw) is a string.
   if (/vnd\.github(\.v3)?\.raw/.test(accept ?? '') && typeof body === 'string') return [];
-  const media = Object.keys(resolved.content).find((type) => type === 'application/json') ?? Object.keys(resolved.content)[0];
+  const media =
+    Object.keys(resolved.content).find((type) => type === 'application/json') ??
+    Object.keys(resolved.content)[0];
   if (!media) return [];
   const base = response.$ref
-    ? [...response.$ref.replace(/^#\//, '').split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))]
-    : ['paths', template, method, 'responses', String(status) in operation.responses ? String(status) : 'default'];
+    ? [
+        ...response.$ref
+          .replace(/^#\//, '')
+          .split('/')
+          .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')),
+      ]
+    : [
+        'paths',
+        template,
+        method,
+        'responses',
+        String(status) in operation.responses ? String(status) : 'default',
+      ];
   const fn = validator([...base, 'content', media, 'schema']);
   return fn(body) ? [] : [`${where}: response body: ${describe(fn)}`];
 }

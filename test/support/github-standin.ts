@@ -67,7 +67,13 @@ const APP = {
   html_url: 'https://github.com/apps/frankenetes',
   created_at: '2026-01-01T00:00:00Z',
   updated_at: '2026-01-01T00:00:00Z',
-  permissions: { pull_requests: 'read', issues: 'write', deployments: 'write', contents: 'read', metadata: 'read' },
+  permissions: {
+    pull_requests: 'read',
+    issues: 'write',
+    deployments: 'write',
+    contents: 'read',
+    metadata: 'read',
+  },
   events: ['issue_comment', 'pull_request', 'installation'],
 };
 
@@ -148,16 +154,16 @@ export class GitHubStandIn {
   start(): void {
     nock.disableNetConnect();
     nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
+    const answer = this.answer.bind(this);
     for (const method of ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const) {
       nock(API)
         .persist()
         .intercept(/.*/, method)
         .reply(function (uri, body) {
           const headers = this.req.headers as Record<string, string | undefined>;
-          return standIn.answer(method, uri, body, headers);
+          return answer(method, uri, body, headers);
         });
     }
-    const standIn = this;
   }
 
   stop(): void {
@@ -194,7 +200,12 @@ export class GitHubStandIn {
     const appLevel = matched.template.startsWith('/app/');
     if (appLevel ? !/^bearer ey/i.test(auth) : auth !== 'token ghs_frankenetes_test_token')
       this.violations.push(`${method} ${matched.template}: wrong credentials (${auth.slice(0, 12)}…)`);
-    const [status, reply, replyHeaders = {}] = this.route(matched.operation.operationId, matched.params, url, body as Json);
+    const [status, reply, replyHeaders = {}] = this.route(
+      matched.operation.operationId,
+      matched.params,
+      url,
+      body as Json,
+    );
     record.status = status;
     this.violations.push(...checkResponse(matched, status, reply, headers.accept));
     return [status, reply, { 'content-type': 'application/json; charset=utf-8', ...replyHeaders }];
@@ -206,8 +217,15 @@ export class GitHubStandIn {
     url: URL,
     body: Json,
   ): [number, unknown, Record<string, string>?] {
-    const notFound: [number, unknown] = [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }];
-    if (operation !== 'apps/create-installation-access-token' && `${params.owner}/${params.repo}` !== this.fullName && params.repo !== '.github')
+    const notFound: [number, unknown] = [
+      404,
+      { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' },
+    ];
+    if (
+      operation !== 'apps/create-installation-access-token' &&
+      `${params.owner}/${params.repo}` !== this.fullName &&
+      params.repo !== '.github'
+    )
       return notFound;
     switch (operation) {
       case 'apps/create-installation-access-token':
@@ -216,12 +234,22 @@ export class GitHubStandIn {
           {
             token: 'ghs_frankenetes_test_token',
             expires_at: new Date(Date.now() + 3600_000).toISOString(),
-            permissions: { pull_requests: 'read', issues: 'write', deployments: 'write', contents: 'read', metadata: 'read' },
+            permissions: {
+              pull_requests: 'read',
+              issues: 'write',
+              deployments: 'write',
+              contents: 'read',
+              metadata: 'read',
+            },
             repository_selection: 'all',
           },
         ];
       case 'repos/get-content':
-        if (params.repo === '.github' || params.path !== '.github/frankenetes.yml' || this.configFile === undefined)
+        if (
+          params.repo === '.github' ||
+          params.path !== '.github/frankenetes.yml' ||
+          this.configFile === undefined
+        )
           return notFound;
         return [200, this.configFile, { 'content-type': 'text/plain; charset=utf-8' }];
       case 'repos/get-collaborator-permission-level': {
@@ -229,7 +257,13 @@ export class GitHubStandIn {
         const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
         const collaborator = {
           ...user(params.username ?? '', 1000 + (params.username?.length ?? 0)),
-          permissions: { admin: role === 'admin', maintain: role === 'maintain', push: ['write', 'maintain', 'admin'].includes(role), triage: true, pull: true },
+          permissions: {
+            admin: role === 'admin',
+            maintain: role === 'maintain',
+            push: ['write', 'maintain', 'admin'].includes(role),
+            triage: true,
+            pull: true,
+          },
           role_name: role,
         };
         return [200, { permission, role_name: role, user: collaborator }];
@@ -256,7 +290,11 @@ export class GitHubStandIn {
           updated_at: stamp(),
         };
         this.comments.push(c);
-        return [201, this.commentJson(c), { location: `${API}/repos/${this.fullName}/issues/comments/${c.id}` }];
+        return [
+          201,
+          this.commentJson(c),
+          { location: `${API}/repos/${this.fullName}/issues/comments/${c.id}` },
+        ];
       }
       case 'issues/update-comment': {
         const c = this.comments.find((x) => x.id === Number(params.comment_id));
@@ -267,18 +305,31 @@ export class GitHubStandIn {
       }
       case 'reactions/create-for-issue-comment': {
         this.reactions.push({ comment: Number(params.comment_id), content: String(body.content) });
-        return [201, { id: this.nextId++, node_id: 'REA_1', user: BOT, content: body.content, created_at: stamp() }];
+        return [
+          201,
+          { id: this.nextId++, node_id: 'REA_1', user: BOT, content: body.content, created_at: stamp() },
+        ];
       }
       case 'repos/create-deployment': {
         const id = this.nextId++;
-        const deployment = { id, environment: String(body.environment), ref: String(body.ref), statuses: [] as Json[] };
+        const deployment = {
+          id,
+          environment: String(body.environment),
+          ref: String(body.ref),
+          statuses: [] as Json[],
+        };
         this.deployments.push(deployment);
         return [201, this.deploymentJson(deployment, body)];
       }
       case 'repos/list-deployments': {
         const environment = url.searchParams.get('environment');
         const list = this.deployments.filter((d) => !environment || d.environment === environment).reverse();
-        return [200, list.slice(0, Number(url.searchParams.get('per_page') ?? 30)).map((d) => this.deploymentJson(d, {}))];
+        return [
+          200,
+          list
+            .slice(0, Number(url.searchParams.get('per_page') ?? 30))
+            .map((d) => this.deploymentJson(d, {})),
+        ];
       }
       case 'repos/create-deployment-status': {
         const deployment = this.deployments.find((d) => d.id === Number(params.deployment_id));
@@ -365,7 +416,13 @@ export class GitHubStandIn {
 }
 
 /** A PR comment event built from the @octokit/webhooks-examples issue_comment.created payload. */
-export function commentEvent(options: { pull: number; body: string; login: string; commentId: number; standIn: GitHubStandIn }): Json {
+export function commentEvent(options: {
+  pull: number;
+  body: string;
+  login: string;
+  commentId: number;
+  standIn: GitHubStandIn;
+}): Json {
   const payload = example('issue_comment', 'created');
   const issue = payload.issue as Json;
   const repoUrl = `https://github.com/${options.standIn.fullName}`;
@@ -380,9 +437,18 @@ export function commentEvent(options: { pull: number; body: string; login: strin
   const comment = payload.comment as Json;
   comment.id = options.commentId;
   comment.body = options.body;
-  comment.user = user(options.login, 2000 + options.commentId % 1000);
+  comment.user = user(options.login, 2000 + (options.commentId % 1000));
   payload.sender = comment.user;
   payload.installation = { id: INSTALLATION_ID, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' };
+  return inRepository(payload, options.standIn.fullName);
+}
+
+/** An example payload moved to another repository (owner/name). */
+export function inRepository(payload: Json, fullName: string): Json {
+  const [owner = '', name = ''] = fullName.split('/');
+  const repository = payload.repository as Json;
+  Object.assign(repository, { full_name: fullName, name });
+  (repository.owner as Json).login = owner;
   return payload;
 }
 
@@ -402,7 +468,10 @@ export async function deliver(
   const body = JSON.stringify(payload);
   const id = options.id ?? randomUUID();
   const signature =
-    options.signature ?? `sha256=${createHmac('sha256', options.secret ?? WEBHOOK_SECRET).update(body).digest('hex')}`;
+    options.signature ??
+    `sha256=${createHmac('sha256', options.secret ?? WEBHOOK_SECRET)
+      .update(body)
+      .digest('hex')}`;
   const started = performance.now();
   const response = await fetch(`${baseUrl}/api/github/webhooks`, {
     method: 'POST',

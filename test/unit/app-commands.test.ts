@@ -11,7 +11,10 @@ describe('parseComment', () => {
     ['/frankenetes down', { verb: 'down' }],
     ['/frankenetes help', { verb: 'help' }],
     ['/frankenetes approve', { verb: 'approve' }],
-    ['/frankenetes up --kubernetes-version 1.36 --ttl 4h', { verb: 'up', kubernetesVersion: '1.36', ttl: '4h' }],
+    [
+      '/frankenetes up --kubernetes-version 1.36 --ttl 4h',
+      { verb: 'up', kubernetesVersion: '1.36', ttl: '4h' },
+    ],
     ['/frankenetes up --ttl 90m', { verb: 'up', ttl: '90m' }],
     ['/frankenetes\tup\t--kubernetes-version 1.37.2', { verb: 'up', kubernetesVersion: '1.37.2' }],
   ])('%j is a command', (body, command) => {
@@ -76,7 +79,8 @@ function rng(seed: number) {
 }
 
 const EXACT_SIMPLE = /^\/frankenetes (pause|resume|status|down|help|approve)$/;
-const EXACT_UP = /^\/frankenetes up((?: --kubernetes-version 1\.3[5-7](?:\.(?:0|[1-9]\d{0,2}))?| --ttl [1-9]\d{0,4}[mhd])*)$/;
+const EXACT_UP =
+  /^\/frankenetes up((?: --kubernetes-version 1\.3[5-7](?:\.(?:0|[1-9]\d{0,2}))?| --ttl [1-9]\d{0,4}[mhd])*)$/;
 
 /** The oracle: an exact command, written differently from the parser (regular expressions and a TTL check). */
 function isExactCommand(body: string): boolean {
@@ -109,9 +113,46 @@ const SEEDS = [
   '/frankenetes up --kubernetes-version 1.37.2',
 ];
 const NASTY = [
-  '\u0000', '\u200b', '\u202e', '\ufeff', '\r\n', '\n', '\t', ' ', '`', '@', '<!--', '-->', '--', '=', '$(id)', ';', '|',
-  'е', 'о', 'ᴜ', '／', '\ud83d\ude80', '\u00a0', '\\', '"', "'", '--ttl', '--kubernetes-version', '1.37', '4h', '0h',
-  '999999d', 'up', 'down', 'UP', '/frankenetes', '%00', '\u2028', 'ß', '\u0301',
+  '\u0000',
+  '\u200b',
+  '\u202e',
+  '\ufeff',
+  '\r\n',
+  '\n',
+  '\t',
+  ' ',
+  '`',
+  '@',
+  '<!--',
+  '-->',
+  '--',
+  '=',
+  '$(id)',
+  ';',
+  '|',
+  'е',
+  'о',
+  'ᴜ',
+  '／',
+  '\ud83d\ude80',
+  '\u00a0',
+  '\\',
+  '"',
+  "'",
+  '--ttl',
+  '--kubernetes-version',
+  '1.37',
+  '4h',
+  '0h',
+  '999999d',
+  'up',
+  'down',
+  'UP',
+  '/frankenetes',
+  '%00',
+  '\u2028',
+  'ß',
+  '\u0301',
 ];
 
 function mutate(random: () => number, text: string): string {
@@ -159,12 +200,30 @@ function randomComment(random: () => number, i: number): string {
     return `/frankenetes ${Array.from({ length: Math.floor(random() * 60) }, () => String.fromCharCode(32 + Math.floor(random() * 95))).join('')}`;
   if (kind === 2)
     // Random code points, any plane, unpaired surrogates included.
-    return Array.from({ length: Math.floor(random() * 80) }, () => String.fromCharCode(Math.floor(random() * 0x10000))).join('');
-  if (kind === 3) return `${mutate(random, SEEDS[i % SEEDS.length] as string)}${'x'.repeat(Math.floor(random() * 400))}`;
+    return Array.from({ length: Math.floor(random() * 80) }, () =>
+      String.fromCharCode(Math.floor(random() * 0x10000)),
+    ).join('');
+  if (kind === 3)
+    return `${mutate(random, SEEDS[i % SEEDS.length] as string)}${'x'.repeat(Math.floor(random() * 400))}`;
   // Shuffled valid tokens: flags in any order, repeated, with stray values.
-  const tokens = ['/frankenetes', 'up', '--ttl', '4h', '--kubernetes-version', '1.36', '90m', '1.35.1', 'pause', '--ttl', '30d'];
+  const tokens = [
+    '/frankenetes',
+    'up',
+    '--ttl',
+    '4h',
+    '--kubernetes-version',
+    '1.36',
+    '90m',
+    '1.35.1',
+    'pause',
+    '--ttl',
+    '30d',
+  ];
   const n = 1 + Math.floor(random() * 7);
-  return ['/frankenetes', ...Array.from({ length: n }, () => tokens[Math.floor(random() * tokens.length)])].join(' ');
+  return [
+    '/frankenetes',
+    ...Array.from({ length: n }, () => tokens[Math.floor(random() * tokens.length)]),
+  ].join(' ');
 }
 
 test('fuzz: 10,000 random and adversarial comments, 0 crashes, only exact commands are commands', () => {
@@ -183,13 +242,22 @@ test('fuzz: 10,000 random and adversarial comments, 0 crashes, only exact comman
     counts[parsed.kind]++;
     const exact = isExactCommand(body);
     if ((parsed.kind === 'command') !== exact)
-      wrong.push(`${JSON.stringify(body)} parsed as ${parsed.kind}, oracle says ${exact ? 'exact' : 'not exact'}`);
+      wrong.push(
+        `${JSON.stringify(body)} parsed as ${parsed.kind}, oracle says ${exact ? 'exact' : 'not exact'}`,
+      );
     if (parsed.kind === 'command') {
       expect(VERBS).toContain(parsed.command.verb);
       // The canonical text reads back as the same command, and has the same tokens as the comment.
       expect(parseComment(formatCommand(parsed.command))).toEqual(parsed);
       const tokens = (s: string) => s.trim().split(/[ \t]+/);
-      const pairs = (t: string[]) => [t.slice(0, 2).join(' '), ...t.slice(2).map((x, j, a) => (j % 2 ? '' : `${x} ${a[j + 1]}`)).filter(Boolean).sort()];
+      const pairs = (t: string[]) => [
+        t.slice(0, 2).join(' '),
+        ...t
+          .slice(2)
+          .map((x, j, a) => (j % 2 ? '' : `${x} ${a[j + 1]}`))
+          .filter(Boolean)
+          .sort(),
+      ];
       expect(pairs(tokens(formatCommand(parsed.command)))).toEqual(pairs(tokens(body)));
     }
     if (parsed.kind === 'invalid') expect(parsed.reason).not.toMatch(/[\r\n]/);
@@ -218,7 +286,11 @@ describe('repository configuration', () => {
       idleTimeout: 'off',
       costCap: 5,
       backend: 'aci',
-      azure: { subscriptionId: '00000000-0000-0000-0000-000000000000', resourceGroup: 'previews', location: 'westeurope' },
+      azure: {
+        subscriptionId: '00000000-0000-0000-0000-000000000000',
+        resourceGroup: 'previews',
+        location: 'westeurope',
+      },
     });
     expect(config.costCap).toBe(5);
     expect(config.azure?.location).toBe('westeurope');

@@ -58,7 +58,9 @@ describe('sweepDecision', () => {
   });
   test('paused clusters and clusters without an idle timeout are not paused', () => {
     expect(sweepDecision(candidate({ phase: 'Paused' }), at(100)).action).toBe('none');
-    expect(sweepDecision(candidate({ record: record({ idleTimeoutSeconds: undefined }) }), at(100)).action).toBe('none');
+    expect(
+      sweepDecision(candidate({ record: record({ idleTimeoutSeconds: undefined }) }), at(100)).action,
+    ).toBe('none');
   });
   test('past the TTL → down, paused or not', () => {
     expect(sweepDecision(candidate({ phase: 'Paused' }), at(240))).toEqual({
@@ -68,13 +70,20 @@ describe('sweepDecision', () => {
   });
   test('over the cost cap → down', () => {
     const over = candidate({ record: record({ costCapUsd: 1 }), costSoFar: 1.25, lastActivity: at(1) });
-    expect(sweepDecision(over, at(2))).toEqual({ action: 'down', reason: 'its cost so far ($1.2500) reached the cap of $1' });
+    expect(sweepDecision(over, at(2))).toEqual({
+      action: 'down',
+      reason: 'its cost so far ($1.2500) reached the cap of $1',
+    });
     expect(sweepDecision({ ...over, costSoFar: 0.99 }, at(2)).action).toBe('none');
   });
   test('sweep carries decisions out and reports failures without throwing', async () => {
     const done: string[] = [];
     const outcomes = await sweep(
-      [candidate({ name: 'a' }), candidate({ name: 'b', phase: 'Paused' }), candidate({ name: 'c', record: record({ expiresAt: at(1).toISOString() }) })],
+      [
+        candidate({ name: 'a' }),
+        candidate({ name: 'b', phase: 'Paused' }),
+        candidate({ name: 'c', record: record({ expiresAt: at(1).toISOString() }) }),
+      ],
       {
         pause: async (name) => {
           done.push(`pause ${name}`);
@@ -148,14 +157,17 @@ describe('idleness from the audit log', () => {
       } as unknown as ContainerGroup;
       const read: string[] = [];
       const backend = {
-        list: async (tags: Record<string, string>) => (tags['frankenetes.cluster'] === 'octo-app-pr-3' ? [controlPlane] : []),
+        list: async (tags: Record<string, string>) =>
+          tags['frankenetes.cluster'] === 'octo-app-pr-3' ? [controlPlane] : [],
         readFile: async (group: string, container: string, path: string) => {
           read.push(`${group}/${container}:${path}`);
           return Readable.from(lines.map((l) => `${l}\n`));
         },
       } as unknown as ContainerGroupBackend;
       const candidates = await readCandidates(store, async () => backend, at(60));
-      expect(read).toEqual(['octo-app-pr-3-control-plane/kube-apiserver:/var/log/kubernetes/audit/audit.log']);
+      expect(read).toEqual([
+        'octo-app-pr-3-control-plane/kube-apiserver:/var/log/kubernetes/audit/audit.log',
+      ]);
       expect(candidates.map((c) => [c.name, c.phase, c.lastActivity?.toISOString()])).toEqual([
         ['octo-app-pr-3', 'Running', at(7).toISOString()],
         ['octo-app-pr-4', 'Paused', undefined],
@@ -184,7 +196,11 @@ describe('the sweeper inside the app', () => {
     app.github.addPull(7);
     app.github.configFile = 'idleTimeout: 30m\nttl: 4h\n';
     const cluster = clusterNameFor({ repository: 'Codertocat/Hello-World', pullRequest: 7 });
-    await deliver(app.url, 'issue_comment', commentEvent({ pull: 7, body: '/frankenetes up', login: 'writer', commentId: 1, standIn: app.github }));
+    await deliver(
+      app.url,
+      'issue_comment',
+      commentEvent({ pull: 7, body: '/frankenetes up', login: 'writer', commentId: 1, standIn: app.github }),
+    );
     await app.frankenetes.queue.idle();
     verbs.clusters.get(cluster)!.since = T0.toISOString();
     verbs.clusters.get(cluster)!.lastActivity = at(15);
@@ -211,7 +227,9 @@ describe('the sweeper inside the app', () => {
     await app.frankenetes.queue.idle();
     expect(removed).toMatchObject({ cluster, action: 'down' });
     expect(verbs.clusters.size).toBe(0);
-    expect(app.github.replies(7).at(-1)?.body).toContain(`Frankenetes removed cluster \`${cluster}\` because its TTL ended at ${at(240).toISOString()}`);
+    expect(app.github.replies(7).at(-1)?.body).toContain(
+      `Frankenetes removed cluster \`${cluster}\` because its TTL ended at ${at(240).toISOString()}`,
+    );
     expect(app.github.sticky(7)?.body).toContain('| State | **No cluster** |');
     expect(verbs.calls.map((c) => c.verb)).toEqual(['up', 'pause', 'down']);
     expect(verbs.overlaps).toEqual([]);

@@ -31,7 +31,11 @@ afterEach(async () => {
 
 async function comment(body: string, login = 'writer', pull = PR) {
   const commentId = nextComment++;
-  const delivery = await deliver(app.url, 'issue_comment', commentEvent({ pull, body, login, commentId, standIn: app.github }));
+  const delivery = await deliver(
+    app.url,
+    'issue_comment',
+    commentEvent({ pull, body, login, commentId, standIn: app.github }),
+  );
   return { commentId, delivery };
 }
 
@@ -49,7 +53,13 @@ describe('a writer runs the cluster from comments', () => {
     await settled();
     expect(verbs.calls).toEqual([{ verb: 'up', name: CLUSTER }]);
     const record = verbs.clusters.get(CLUSTER)?.record;
-    expect(record).toMatchObject({ repository: 'Codertocat/Hello-World', pullRequest: PR, installationId: INSTALLATION_ID, idleTimeoutSeconds: 1800, costCapUsd: 3 });
+    expect(record).toMatchObject({
+      repository: 'Codertocat/Hello-World',
+      pullRequest: PR,
+      installationId: INSTALLATION_ID,
+      idleTimeoutSeconds: 1800,
+      costCapUsd: 3,
+    });
     expect(Date.parse(record?.expiresAt ?? '') - Date.parse(record?.createdAt ?? '')).toBe(4 * 3600_000);
     expect(app.github.reactionsOn(up.commentId)).toEqual(['eyes', 'rocket']);
     let sticky = stickyBody();
@@ -88,7 +98,9 @@ describe('a writer runs the cluster from comments', () => {
     expect(verbs.clusters.size).toBe(0);
     sticky = stickyBody();
     expect(sticky).toContain('| State | **No cluster** |');
-    expect(sticky).toMatch(/timeline[\s\S]*: up by writer[\s\S]*: pause by writer[\s\S]*: resume by writer[\s\S]*: down by writer/);
+    expect(sticky).toMatch(
+      /timeline[\s\S]*: up by writer[\s\S]*: pause by writer[\s\S]*: resume by writer[\s\S]*: down by writer/,
+    );
     expect(deployment?.statuses.at(-1)?.state).toBe('inactive');
     expect(verbs.calls.map((c) => c.verb)).toEqual(['up', 'pause', 'resume', 'down']);
     // One sticky comment, edited in place; no other comment was posted.
@@ -151,7 +163,13 @@ describe('a writer runs the cluster from comments', () => {
 
 describe('authorization and safety', () => {
   test('a forged signature → 401 and the handler never runs', async () => {
-    const payload = commentEvent({ pull: PR, body: '/frankenetes up', login: 'writer', commentId: 1, standIn: app.github });
+    const payload = commentEvent({
+      pull: PR,
+      body: '/frankenetes up',
+      login: 'writer',
+      commentId: 1,
+      standIn: app.github,
+    });
     const forged = await deliver(app.url, 'issue_comment', payload, { secret: 'not-the-secret' });
     const unsigned = await deliver(app.url, 'issue_comment', payload, { signature: '' });
     expect(forged.status).toBe(401);
@@ -167,7 +185,13 @@ describe('authorization and safety', () => {
   });
 
   test('a replayed delivery is ignored', async () => {
-    const payload = commentEvent({ pull: PR, body: '/frankenetes up', login: 'writer', commentId: 1, standIn: app.github });
+    const payload = commentEvent({
+      pull: PR,
+      body: '/frankenetes up',
+      login: 'writer',
+      commentId: 1,
+      standIn: app.github,
+    });
     const first = await deliver(app.url, 'issue_comment', payload);
     const replay = await deliver(app.url, 'issue_comment', payload, { id: first.id });
     await settled();
@@ -177,19 +201,24 @@ describe('authorization and safety', () => {
     expect(app.github.reactionsOn(1)).toEqual(['eyes', 'rocket']);
   });
 
-  test.each(['reader', 'triager', 'stranger'])('a %s is refused politely and nothing is created', async (login) => {
-    const up = await comment('/frankenetes up', login);
-    await settled();
-    expect(verbs.calls).toEqual([]);
-    expect(app.github.deployments).toEqual([]);
-    expect(app.github.sticky(PR)).toBeUndefined();
-    expect(app.github.reactionsOn(up.commentId)).toEqual(['eyes', 'confused']);
-    expect(app.github.replies(PR).map((c) => c.body)).toEqual([
-      expect.stringMatching(new RegExp(`^@${login} sorry, Frankenetes commands need write access.*Nothing was run\\.$`)),
-    ]);
-    // Nothing past the permission check was asked: no config, no pull request, no deployment.
-    expect(app.github.requests.map((r) => r.operation)).not.toContain('pulls/get');
-  });
+  test.each(['reader', 'triager', 'stranger'])(
+    'a %s is refused politely and nothing is created',
+    async (login) => {
+      const up = await comment('/frankenetes up', login);
+      await settled();
+      expect(verbs.calls).toEqual([]);
+      expect(app.github.deployments).toEqual([]);
+      expect(app.github.sticky(PR)).toBeUndefined();
+      expect(app.github.reactionsOn(up.commentId)).toEqual(['eyes', 'confused']);
+      expect(app.github.replies(PR).map((c) => c.body)).toEqual([
+        expect.stringMatching(
+          new RegExp(`^@${login} sorry, Frankenetes commands need write access.*Nothing was run\\.$`),
+        ),
+      ]);
+      // Nothing past the permission check was asked: no config, no pull request, no deployment.
+      expect(app.github.requests.map((r) => r.operation)).not.toContain('pulls/get');
+    },
+  );
 
   test('a fork PR runs nothing until a maintainer approves its head commit; a push revokes the approval', async () => {
     const FORK = 8;
@@ -198,7 +227,9 @@ describe('authorization and safety', () => {
     await comment('/frankenetes up', 'writer', FORK);
     await settled();
     expect(verbs.calls).toEqual([]);
-    expect(app.github.replies(FORK).at(-1)?.body).toContain('comes from a fork: a maintainer must first approve its head commit aaaaaaa');
+    expect(app.github.replies(FORK).at(-1)?.body).toContain(
+      'comes from a fork: a maintainer must first approve its head commit aaaaaaa',
+    );
 
     // A reader cannot approve.
     await comment('/frankenetes approve', 'reader', FORK);
@@ -234,23 +265,32 @@ describe('authorization and safety', () => {
     await comment('/frankenetes up', 'writer', 9);
     await settled();
     // A cluster of another installation stays.
-    verbs.clusters.set('other-repo-pr-1', { ...structuredClone(verbs.clusters.get(CLUSTER)!), record: { ...verbs.clusters.get(CLUSTER)!.record, repository: 'someone/else', installationId: 77 } });
+    verbs.clusters.set('other-repo-pr-1', {
+      ...structuredClone(verbs.clusters.get(CLUSTER)!),
+      record: { ...verbs.clusters.get(CLUSTER)!.record, repository: 'someone/else', installationId: 77 },
+    });
     const deleted = example('installation', 'deleted');
     (deleted.installation as { id: number }).id = INSTALLATION_ID;
     deleted.repositories = [];
     expect((await deliver(app.url, 'installation', deleted)).status).toBe(200);
     await settled();
     expect([...verbs.clusters.keys()]).toEqual(['other-repo-pr-1']);
-    expect(verbs.calls.filter((c) => c.verb === 'down').map((c) => c.name).sort()).toEqual(
-      [CLUSTER, clusterNameFor({ repository: 'Codertocat/Hello-World', pullRequest: 9 })].sort(),
-    );
+    expect(
+      verbs.calls
+        .filter((c) => c.verb === 'down')
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual([CLUSTER, clusterNameFor({ repository: 'Codertocat/Hello-World', pullRequest: 9 })].sort());
   });
 });
 
 describe('load', () => {
   test('50 concurrent comments on one PR: answered at once, run one at a time in order, the last one wins', async () => {
     const verbsOf = ['up', 'pause', 'resume', 'down', 'status'];
-    const bodies = Array.from({ length: 50 }, (_, i) => `/frankenetes ${verbsOf[(i * 7 + (i % 3)) % verbsOf.length]}`);
+    const bodies = Array.from(
+      { length: 50 },
+      (_, i) => `/frankenetes ${verbsOf[(i * 7 + (i % 3)) % verbsOf.length]}`,
+    );
     const deliveries = await Promise.all(bodies.map((body) => comment(body)));
     expect(deliveries.map((d) => d.delivery.status)).toEqual(bodies.map(() => 200));
     expect(Math.max(...deliveries.map((d) => d.delivery.ms))).toBeLessThan(1000);
@@ -280,24 +320,52 @@ describe('load', () => {
 
   test('fuzzed comments through the app: no crash, only exact commands reach the verbs', async () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const alphabet = ['/frankenetes', ' ', 'up', 'down', 'pause', '--ttl', '4h', '\n', '\u200b', 'é', '`', '@x', 'status', '--kubernetes-version', '1.36'];
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const alphabet = [
+      '/frankenetes',
+      ' ',
+      'up',
+      'down',
+      'pause',
+      '--ttl',
+      '4h',
+      '\n',
+      '\u200b',
+      'é',
+      '`',
+      '@x',
+      'status',
+      '--kubernetes-version',
+      '1.36',
+    ];
     const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)] as T;
     const bodies = Array.from({ length: 150 }, () => {
       const tokens = Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(alphabet));
-      const text = (random() < 0.7 ? ['/frankenetes', ...tokens] : tokens).map((t, i) => (i ? pick([' ', ' ', ' ', '', '\t']) : '') + t);
+      const text = (random() < 0.7 ? ['/frankenetes', ...tokens] : tokens).map(
+        (t, i) => (i ? pick([' ', ' ', ' ', '', '\t']) : '') + t,
+      );
       return text.join('');
     });
     for (const body of bodies) expect((await comment(body)).delivery.status).toBe(200);
     await settled();
     const exact = bodies
       .map((b) => parseComment(b))
-      .filter((p) => p.kind === 'command' && p.command.verb !== 'status' && p.command.verb !== 'help' && p.command.verb !== 'approve');
+      .filter(
+        (p) =>
+          p.kind === 'command' &&
+          p.command.verb !== 'status' &&
+          p.command.verb !== 'help' &&
+          p.command.verb !== 'approve',
+      );
     expect(exact.length).toBeGreaterThan(0);
     // Every verb call is one exact command, in order (failed ones are still calls).
-    expect(verbs.calls.map((c) => c.verb)).toEqual(exact.map((p) => (p.kind === 'command' ? p.command.verb : '')));
+    expect(verbs.calls.map((c) => c.verb)).toEqual(
+      exact.map((p) => (p.kind === 'command' ? p.command.verb : '')),
+    );
     expect(app.queued.map((q) => q.what).filter((w) => w !== 'invalid')).toEqual(
-      bodies.map((b) => parseComment(b)).flatMap((p) => (p.kind === 'command' ? [formatCommand(p.command)] : [])),
+      bodies
+        .map((b) => parseComment(b))
+        .flatMap((p) => (p.kind === 'command' ? [formatCommand(p.command)] : [])),
     );
   });
 });
