@@ -128,7 +128,11 @@ function costOf(groups, spentBefore, now, prices = _core_cost_js__WEBPACK_IMPORT
 async function clusterGroups(backend, cluster) {
     return backend.list({ [_core_names_js__WEBPACK_IMPORTED_MODULE_1__/* .TAG */ .Dk.cluster]: cluster });
 }
-const minutes = (seconds) => seconds % 86400 === 0 ? `${seconds / 86400}d` : seconds % 3600 === 0 ? `${seconds / 3600}h` : `${Math.round(seconds / 60)}m`;
+const minutes = (seconds) => seconds % 86400 === 0
+    ? `${seconds / 86400}d`
+    : seconds % 3600 === 0
+        ? `${seconds / 3600}h`
+        : `${Math.round(seconds / 60)}m`;
 /** What the sweeper does with a cluster now: TTL and cost cap first (down), then idleness (pause). */
 function sweepDecision(candidate, now) {
     const { record } = candidate;
@@ -166,7 +170,9 @@ async function readCandidates(store, backendFor, now, prices = _core_cost_js__WE
             name,
             record,
             phase: lifecycle.phase,
-            since: lifecycle.phase === 'Running' && lifecycle.since === new Date(0).toISOString() ? record.createdAt : lifecycle.since,
+            since: lifecycle.phase === 'Running' && lifecycle.since === new Date(0).toISOString()
+                ? record.createdAt
+                : lifecycle.since,
             lastActivity: running ? await readLastActivity(backend, name) : undefined,
             costSoFar: costOf(groups, record.spentBefore ?? 0, now, prices).soFar,
         });
@@ -261,7 +267,9 @@ function coreVerbs(options) {
             phase: lifecycle.phase,
             kubernetesVersion: spec.kubernetesVersion,
             apiServerUrl: url,
-            environmentUrl: running ? ((await previewUrl(spec, deps, groups).catch(() => undefined)) ?? url) : undefined,
+            environmentUrl: running
+                ? ((await previewUrl(spec, deps, groups).catch(() => undefined)) ?? url)
+                : undefined,
             createdAt: record?.createdAt,
             cost: (0,_sweeper_js__WEBPACK_IMPORTED_MODULE_7__/* .costOf */ .ho)(groups, record?.spentBefore ?? 0, now()),
         };
@@ -323,7 +331,9 @@ function coreVerbs(options) {
                         azure: {
                             subscriptionId: request.azure.subscriptionId,
                             resourceGroup: request.azure.resourceGroup,
-                            ...(request.azure.podResourceGroup ? { podResourceGroup: request.azure.podResourceGroup } : {}),
+                            ...(request.azure.podResourceGroup
+                                ? { podResourceGroup: request.azure.podResourceGroup }
+                                : {}),
                             ...(request.azure.identity ? { identity: request.azure.identity } : {}),
                         },
                     }

@@ -1,5 +1,6 @@
-// The GitHub App on the real path: webhooks over HTTP to its real server, GitHub stood in by nock
-// (checked against its OpenAPI description), and the real core verbs on the local engine (docker
+// The GitHub App on the real path: webhooks over HTTP to its real server, GitHub stood in (the
+// nock stand-in's model, served on loopback as Probot's baseUrl: nock's interceptors break the
+// engine's unix socket and the API server's client-certificate TLS; checked against OpenAPI), and the real core verbs on the local engine (docker
 // backend) with a directory state store: up → pause → resume → down, then up and PR closed.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,7 @@ let commentId = 1;
 beforeAll(async () => {
   expect(CLUSTER).toBe('e2e-app-demo-pr-1');
   verbs = coreVerbs({ store, backendFor: (target) => openBackend(target, {}), timeoutMs: 240_000 });
-  app = await startTestApp({ verbs, repository: REPOSITORY, stateLocation: dir });
+  app = await startTestApp({ verbs, repository: REPOSITORY, stateLocation: dir, transport: 'http' });
   app.github.roles.set('writer', 'write');
   app.github.addPull(PR);
   app.github.addPull(2);

@@ -19,10 +19,15 @@ export interface RunningApp {
 }
 
 export async function startTestApp(
-  deps: Omit<AppDeps, 'stateLocation'> & { stateLocation?: string; repository?: string },
+  deps: Omit<AppDeps, 'stateLocation'> & {
+    stateLocation?: string;
+    repository?: string;
+    /** nock (default), or the same stand-in served on loopback (see GitHubStandIn.serve). */
+    transport?: 'nock' | 'http';
+  },
 ): Promise<RunningApp> {
   const github = new GitHubStandIn(deps.repository);
-  github.start();
+  const baseUrl = deps.transport === 'http' ? await github.serve() : (github.start(), undefined);
   const queued: { cluster: string; what: string }[] = [];
   const frankenetes = frankenetesApp({
     stateLocation: '/var/lib/frankenetes/state',
@@ -35,6 +40,7 @@ export async function startTestApp(
     privateKey: PRIVATE_KEY,
     secret: WEBHOOK_SECRET,
     logLevel: 'fatal',
+    ...(baseUrl ? { baseUrl } : {}),
     // GitHub asks for a second between writes; the app's octokit does so in production, not here.
     Octokit: ProbotOctokit.defaults((options: object) => ({
       ...options,

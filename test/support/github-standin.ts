@@ -3,6 +3,8 @@
 // request the app makes and every answer given is checked against GitHub's OpenAPI description.
 // Webhooks go to the app's real HTTP server, signed as GitHub signs them.
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import examples from '@octokit/webhooks-examples';
 import { checkRequest, checkResponse, matchOperation } from './github-openapi.js';
@@ -152,6 +154,7 @@ export class GitHubStandIn {
 
   /** Starts answering https://api.github.com. */
   start(): void {
+    if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
     const answer = this.answer.bind(this);
@@ -169,6 +172,37 @@ export class GitHubStandIn {
   stop(): void {
     nock.cleanAll();
     nock.enableNetConnect();
+    this.server?.close();
+  }
+
+  private server: Server | undefined;
+
+  /**
+   * Serves the same answers over plain HTTP on loopback instead of nock, for tests whose other
+   * traffic (the engine's unix socket, the API server's client-certificate TLS) nock's
+   * interceptors would otherwise carry: returns the base URL to give Probot.
+   */
+  async serve(): Promise<string> {
+    // Importing nock turns its interceptors on; off here, they leave the process's traffic alone.
+    nock.restore();
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]),
+        );
+        const [status, body, replyHeaders] = this.answer(
+          req.method ?? 'GET',
+          req.url ?? '/',
+          Buffer.concat(chunks).toString('utf8'),
+          headers,
+        );
+        res.writeHead(status, replyHeaders).end(typeof body === 'string' ? body : JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   answer(
