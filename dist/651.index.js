@@ -5,12 +5,15 @@ export const modules = {
 /***/ 38651:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+__webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   INITIAL_NAMESPACES: () => (/* binding */ INITIAL_NAMESPACES),
+/* harmony export */   ensureDefaultServiceAccounts: () => (/* binding */ ensureDefaultServiceAccounts),
+/* harmony export */   nodeProblem: () => (/* binding */ nodeProblem),
 /* harmony export */   readyPods: () => (/* binding */ readyPods),
 /* harmony export */   waitForCluster: () => (/* binding */ waitForCluster),
 /* harmony export */   waitForPods: () => (/* binding */ waitForPods)
 /* harmony export */ });
-/* unused harmony exports INITIAL_NAMESPACES, ensureDefaultServiceAccounts, nodeProblem */
 /* harmony import */ var _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(54852);
 
 /** Whether an API timestamp (whole seconds) is later than `since`. */
@@ -36,7 +39,7 @@ function statusOf(error) {
 }
 /** Creates the `default` ServiceAccount in every initial namespace that lacks one. */
 async function ensureDefaultServiceAccounts(kc) {
-    const core = kc.makeApiClient(_kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .CoreV1Api */ .f5Y);
+    const core = kc.makeApiClient(_kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__.CoreV1Api);
     const missing = await Promise.all(INITIAL_NAMESPACES.map(async (namespace) => {
         try {
             await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'default' } } });
@@ -62,7 +65,7 @@ async function apiProblem(kc) {
 /** The controller-manager and scheduler, as the API server sees them (it probes both on localhost). */
 async function componentsProblem(kc) {
     try {
-        const statuses = await kc.makeApiClient(_kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .CoreV1Api */ .f5Y).listComponentStatus();
+        const statuses = await kc.makeApiClient(_kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__.CoreV1Api).listComponentStatus();
         const unhealthy = statuses.items
             .filter((s) => !s.conditions?.some((c) => c.type === 'Healthy' && c.status === 'True'))
             .map((s) => s.metadata?.name ?? '?');
@@ -77,7 +80,7 @@ const NODE_CONTROLLER_TAINTS = new Set(['node.kubernetes.io/not-ready', 'node.ku
 /** What keeps the virtual node from taking pods, or undefined when it is Ready and untainted. */
 async function nodeProblem(kc, node, freshSince) {
     try {
-        const n = await kc.makeApiClient(_kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .CoreV1Api */ .f5Y).readNode({ name: node });
+        const n = await kc.makeApiClient(_kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__.CoreV1Api).readNode({ name: node });
         const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
         if (ready?.status !== 'True')
             return `node ${node} not Ready yet`;
@@ -102,7 +105,7 @@ const PROBE_POD = {
 async function admissionProblem(kc) {
     try {
         await kc
-            .makeApiClient(_kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .CoreV1Api */ .f5Y)
+            .makeApiClient(_kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__.CoreV1Api)
             .createNamespacedPod({ namespace: 'default', body: PROBE_POD, dryRun: 'All' });
         return undefined;
     }
@@ -119,7 +122,7 @@ async function admissionProblem(kc) {
  * itself (see INITIAL_NAMESPACES), and the remaining checks run side by side.
  */
 async function waitForCluster(kubeconfig, options) {
-    const kc = new _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .KubeConfig */ .ypW();
+    const kc = new _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__.KubeConfig();
     kc.loadFromString(kubeconfig);
     const timeoutMs = options.timeoutMs ?? 180_000;
     const deadline = Date.now() + timeoutMs;
@@ -161,9 +164,9 @@ const isReady = (pod, freshSince) => (pod.status?.conditions?.some((c) => c.type
 const podKey = (pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 /** The pods that are Ready now, as `namespace/name`, sorted (pause records them with its snapshot). */
 async function readyPods(kubeconfig) {
-    const kc = new _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .KubeConfig */ .ypW();
+    const kc = new _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__.KubeConfig();
     kc.loadFromString(kubeconfig);
-    const list = await kc.makeApiClient(_kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .CoreV1Api */ .f5Y).listPodForAllNamespaces();
+    const list = await kc.makeApiClient(_kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__.CoreV1Api).listPodForAllNamespaces();
     return list.items
         .filter((pod) => isReady(pod))
         .map(podKey)
@@ -177,9 +180,9 @@ async function readyPods(kubeconfig) {
 async function waitForPods(kubeconfig, pods, options) {
     if (!pods.length)
         return;
-    const kc = new _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .KubeConfig */ .ypW();
+    const kc = new _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__.KubeConfig();
     kc.loadFromString(kubeconfig);
-    const core = kc.makeApiClient(_kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .CoreV1Api */ .f5Y);
+    const core = kc.makeApiClient(_kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__.CoreV1Api);
     const timeoutMs = options.timeoutMs ?? 180_000;
     const deadline = Date.now() + timeoutMs;
     let last = '';

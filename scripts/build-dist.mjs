@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds dist/ from the sources: the CLI bundle (which also hosts the agent) in dist/, and the
-// GitHub Action's bundle in dist/action/ with its two entry points, main.js and post.js.
+// Builds dist/ from the sources: the CLI bundle (which also hosts the agent) in dist/, the
+// GitHub Action's bundle in dist/action/ with its two entry points, main.js and post.js, and the
+// GitHub App's in dist/app/ (`node dist/app/index.js`).
 // With --check, builds into a temporary folder and fails when dist/ does not match it.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ const bundle = (entry, dir) =>
   });
 bundle('src/cli/main.ts', out);
 bundle('src/action/index.ts', join(out, 'action'));
+bundle('src/app/index.ts', join(out, 'app'));
 // The runner runs these files (action.yml: runs.main, runs.post).
 for (const [file, fn] of [
   ['main.js', 'runMain'],

@@ -44,6 +44,7 @@ Commands:
   resume      bring a paused cluster back from its snapshot, with its pods, and wait until they are Ready
   down        remove every container group (and, locally, volume and network) of a cluster, and its state
   list        list clusters
+  sweep       pause clusters idle past their timeout, remove those past their TTL or cost cap (see README)
 
 Options:
   --name NAME                 cluster name (default: $FRANKENETES_CLUSTER or "dev")
@@ -55,7 +56,8 @@ Options:
   --timeout SECONDS           how long up or resume waits for readiness (default 180; 600 on aci) [up, resume]
   --keep-snapshots N          snapshots kept in the state store (default 3)    [pause]
   --snapshot STAMP            resume from this snapshot instead of the last pause's (see status) [resume]
-  --json                      machine-readable output                    [status, list]
+  --json                      machine-readable output                    [status, list, sweep]
+  --dry-run                   say what would be done, do nothing         [sweep]
   --state DIR|URL             state store: a directory, or a blob container URL
                               (default: $FRANKENETES_STATE, $FRANKENETES_STATE_DIR, $XDG_STATE_HOME/frankenetes or ~/.local/state/frankenetes)
 
@@ -163,6 +165,7 @@ async function main(argv: string[]): Promise<number> {
       'keep-snapshots': { type: 'string' },
       snapshot: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
       state: { type: 'string' },
       'state-dir': { type: 'string' },
       subscription: { type: 'string' },
@@ -417,6 +420,40 @@ async function main(argv: string[]): Promise<number> {
           );
       }
       return 0;
+    }
+    case 'sweep': {
+      // The same sweeper as the GitHub App's timer, over clusters that carry a record of their
+      // policy (made by the app, or kept by the Action); it cannot comment on pull requests.
+      const { sweep, sweepDecision } = await import('../app/sweeper.js');
+      const { coreVerbs } = await import('../app/verbs.js');
+      const verbs = coreVerbs({
+        store,
+        backendFor: (target) => openBackend(target, host),
+        apiProxy,
+        progress,
+      });
+      const now = new Date();
+      const candidates = await verbs.candidates(now);
+      const outcomes = values['dry-run']
+        ? candidates.flatMap((c) => {
+            const decision = sweepDecision(c, now);
+            return decision.action === 'none'
+              ? []
+              : [{ cluster: c.name, action: decision.action, reason: decision.reason, error: undefined }];
+          })
+        : await sweep(candidates, verbs, now);
+      if (values.json)
+        process.stdout.write(
+          `${JSON.stringify(outcomes.map(({ cluster, action, reason, error }) => ({ cluster, action, reason, error })))}\n`,
+        );
+      else {
+        for (const o of outcomes)
+          process.stdout.write(
+            `${o.cluster}\t${values['dry-run'] ? `would ${o.action}` : o.error ? `${o.action} failed: ${o.error}` : o.action === 'pause' ? 'paused' : 'removed'}\t${o.reason}\n`,
+          );
+        if (!outcomes.length) log(`nothing to do (${candidates.length} clusters looked at)`);
+      }
+      return outcomes.some((o) => o.error) ? 1 : 0;
     }
     default:
       throw new UsageError(`unknown command "${command}" (try \`frankenetes help\`)`);
