@@ -3,12 +3,20 @@
 // second-granular creationTimestamp) to Ready, observed through the same watch. Several runs; the
 // last line gives the median over runs of each run's p50 and p99.
 //
+// Where the time goes: each pod's start split into phases, from this watch (created, scheduled)
+// and the agent's own `pod-start` log line (seen, create call, containers running, Ready written;
+// see src/agent/start-timings.ts), with the median and p99 of each; and the agent's CPU time per
+// pod (its process's user + system time over the burst, divided by the pods).
+//
 // Baseline, measured before each run on the same engine: the engine floor, i.e. the same N
-// containers started straight through the engine API (8 at a time, each on the cluster network,
+// containers started straight through the engine API (as many at a time as the agent starts, each on the cluster network,
 // no Kubernetes and no agent), timed from the burst's start to each container's start; and, for
 // reference, the same without any network (the engine's bare container start).
 import Docker from 'dockerode';
+import { parseStartTimings, type StartStep } from '../src/agent/start-timings.js';
+import { AGENT_MAX_PARALLEL } from '../src/agent/pods.js';
 import { defaultEngineSocket } from '../src/core/backends/docker.js';
+import { controlPlaneGroupName } from '../src/core/names.js';
 import { DEFAULT_STANDBY_POOL } from '../src/core/spec.js';
 import { AppsV1Api, KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
 import { spawnSync } from 'node:child_process';
@@ -57,7 +65,7 @@ function deployment(name: string, replicas: number) {
   };
 }
 
-/** Start latencies of N bare containers started through the engine, 8 at a time. */
+/** Start latencies of N bare containers started through the engine, as many at a time as the agent starts pods. */
 async function engineFloor(docker: Docker, n: number, network = `frankenetes-${CLUSTER}`): Promise<number[]> {
   const labels = { 'frankenetes.managed': 'true', 'frankenetes.cluster': CLUSTER };
   const begin = performance.now();
@@ -78,7 +86,7 @@ async function engineFloor(docker: Docker, n: number, network = `frankenetes-${C
     }
   };
   try {
-    await Promise.all(Array.from({ length: 8 }, worker));
+    await Promise.all(Array.from({ length: AGENT_MAX_PARALLEL }, worker));
   } finally {
     await Promise.all(made.map((c) => c.remove({ force: true }).catch(() => undefined)));
   }
@@ -118,10 +126,34 @@ async function waitStandby(docker: Docker) {
 const isReady = (pod: V1Pod) =>
   pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 
-/** Creates the deployment and returns each pod's creation → Ready latency in seconds. */
-async function measure(kc: KubeConfig, name: string, replicas: number): Promise<number[]> {
-  const created = new Map<string, number>();
-  const scheduled = new Map<string, number>();
+/** The phases of a pod's start, each between two of its marks (epoch ms). */
+const PHASES: [label: string, from: Mark, to: Mark][] = [
+  ['created → scheduled', 'created', 'scheduled'],
+  ['scheduled → seen by the agent', 'scheduled', 'seen'],
+  ['agent → group create call', 'seen', 'create'],
+  ['create call → containers running', 'create', 'running'],
+  ['running → Ready written', 'running', 'ready'],
+];
+type Mark = 'created' | 'scheduled' | StartStep;
+
+const AGENT = `${controlPlaneGroupName(CLUSTER)}_agent`;
+
+/** The agent process's CPU time so far (user + system), in seconds, from /proc. */
+async function agentCpuSeconds(docker: Docker): Promise<number> {
+  const pid = (await docker.getContainer(AGENT).inspect()).State.Pid;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime and stime (fields 14 and 15)
+  return ticks / 100; // USER_HZ, 100 on Linux
+}
+
+type Measured = { latencies: number[]; phases: Map<string, [p50: number, p99: number]>; cpuPerPod: number };
+
+/**
+ * Creates the deployment; returns each pod's creation → Ready latency in seconds, each phase's p50
+ * and p99, and the agent's CPU time per pod.
+ */
+async function measure(kc: KubeConfig, docker: Docker, name: string, replicas: number): Promise<Measured> {
+  const marks = new Map<string, Partial<Record<Mark, number>>>();
   const latencies = new Map<string, number>();
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));
@@ -130,34 +162,45 @@ async function measure(kc: KubeConfig, name: string, replicas: number): Promise<
     { labelSelector: `app=${name}` },
     (phase, pod: V1Pod) => {
       const uid = pod.metadata?.uid ?? '';
-      const now = performance.now();
-      if (!created.has(uid)) created.set(uid, now);
-      if (pod.spec?.nodeName && !scheduled.has(uid)) scheduled.set(uid, now);
+      const now = Date.now();
+      const m = marks.get(uid) ?? { created: now };
+      marks.set(uid, m);
+      if (pod.spec?.nodeName) m.scheduled ??= now;
       if (phase !== 'DELETED' && isReady(pod) && !latencies.has(uid)) {
-        latencies.set(uid, (now - (created.get(uid) ?? now)) / 1000);
+        latencies.set(uid, (now - (m.created ?? now)) / 1000);
         if (latencies.size === replicas) finish();
       }
     },
     () => undefined,
   );
+  const since = Math.floor(Date.now() / 1000) - 1;
+  const cpuBefore = await agentCpuSeconds(docker);
   const apps = kc.makeApiClient(AppsV1Api);
   await apps.createNamespacedDeployment({ namespace: 'default', body: deployment(name, replicas) });
   const timeout = setTimeout(finish, 600_000);
   await done;
   clearTimeout(timeout);
+  const cpu = (await agentCpuSeconds(docker)) - cpuBefore;
   watch.abort();
   await apps.deleteNamespacedDeployment({ name, namespace: 'default' });
   if (latencies.size < replicas) throw new Error(`only ${latencies.size}/${replicas} pods became Ready`);
-  // Where the time goes: scheduling (API server + scheduler) versus the node (agent + engine).
-  const uids = [...latencies.keys()];
-  const start = (uid: string) => created.get(uid) ?? 0;
-  const bind = uids.map((uid) => ((scheduled.get(uid) ?? start(uid)) - start(uid)) / 1000);
-  const node = uids.map((uid, i) => (latencies.get(uid) ?? 0) - (bind[i] ?? 0));
-  console.log(
-    `  scheduling p50=${quantile(bind, 0.5).toFixed(2)} p99=${quantile(bind, 0.99).toFixed(2)}; ` +
-      `node p50=${quantile(node, 0.5).toFixed(2)} p99=${quantile(node, 0.99).toFixed(2)}`,
-  );
-  return [...latencies.values()];
+
+  const logs = await docker.getContainer(AGENT).logs({ stdout: true, stderr: true, since, follow: false });
+  const agent = parseStartTimings(logs.toString('utf8'));
+  for (const [uid, m] of marks) Object.assign(m, agent.get(uid));
+  const phases = new Map<string, [number, number]>();
+  for (const [label, from, to] of PHASES) {
+    const spans = [...latencies.keys()].flatMap((uid) => {
+      const m = marks.get(uid);
+      return m?.[from] !== undefined && m[to] !== undefined ? [(m[to] - m[from]) / 1000] : [];
+    });
+    if (spans.length < replicas) throw new Error(`${label}: only ${spans.length}/${replicas} pods timed`);
+    phases.set(label, [quantile(spans, 0.5), quantile(spans, 0.99)]);
+    console.log(`  ${label}: p50=${quantile(spans, 0.5).toFixed(2)} p99=${quantile(spans, 0.99).toFixed(2)}`);
+  }
+  const cpuPerPod = cpu / replicas;
+  console.log(`  agent cpu per pod=${(cpuPerPod * 1000).toFixed(0)} ms (${cpu.toFixed(2)} s over the burst)`);
+  return { latencies: [...latencies.values()], phases, cpuPerPod };
 }
 
 async function waitNoPods(kc: KubeConfig) {
@@ -174,11 +217,13 @@ try {
   const pool = process.env.BENCH_STANDBY_POOL;
   kc.loadFromFile(cli('up', '--name', CLUSTER, ...(pool ? ['--standby-pool', pool] : [])));
   const docker = new Docker({ socketPath: defaultEngineSocket() });
-  await measure(kc, 'warmup', 5);
+  await measure(kc, docker, 'warmup', 5);
   await waitNoPods(kc);
   const p50s: number[] = [];
   const p99s: number[] = [];
   const floors: number[] = [];
+  const floors99: number[] = [];
+  const runs: Measured[] = [];
   for (let i = 0; i < RUNS; i++) {
     await waitStandby(docker);
     await settle();
@@ -186,20 +231,34 @@ try {
     await settle();
     const floor = await engineFloor(docker, PODS);
     floors.push(quantile(floor, 0.5));
+    floors99.push(quantile(floor, 0.99));
     await waitStandby(docker);
     await settle();
-    const latencies = await measure(kc, `bench-${i}`, PODS);
+    const run = await measure(kc, docker, `bench-${i}`, PODS);
+    runs.push(run);
+    const { latencies } = run;
     p50s.push(quantile(latencies, 0.5));
     p99s.push(quantile(latencies, 0.99));
     console.log(
       `run ${i + 1}: n=${latencies.length} p50=${p50s[i]?.toFixed(2)}s p99=${p99s[i]?.toFixed(2)}s ` +
-        `(engine floor p50=${floors[i]?.toFixed(2)}s p99=${quantile(floor, 0.99).toFixed(2)}s; ` +
+        `(engine floor p50=${floors[i]?.toFixed(2)}s p99=${floors99[i]?.toFixed(2)}s; ` +
         `without network p50=${quantile(bare, 0.5).toFixed(2)}s p99=${quantile(bare, 0.99).toFixed(2)}s)`,
     );
     await waitNoPods(kc);
   }
+  // Medians over runs: one line per phase, the agent's CPU, then the floor and the pods.
+  for (const [label] of PHASES) {
+    const p50 = median(runs.map((r) => r.phases.get(label)?.[0] ?? NaN));
+    const p99 = median(runs.map((r) => r.phases.get(label)?.[1] ?? NaN));
+    console.log(`phase ${label}: p50=${p50.toFixed(2)} p99=${p99.toFixed(2)}`);
+  }
+  console.log(`agent-cpu per-pod=${(median(runs.map((r) => r.cpuPerPod)) * 1000).toFixed(0)}ms`);
   const ratio = median(p50s) / median(floors);
-  console.log(`engine-floor n=${PODS} p50=${median(floors).toFixed(2)} ratio=${ratio.toFixed(2)}`);
+  const ratio99 = median(p99s) / median(floors99);
+  console.log(
+    `engine-floor n=${PODS} p50=${median(floors).toFixed(2)} ratio=${ratio.toFixed(2)} ` +
+      `p99=${median(floors99).toFixed(2)} ratio99=${ratio99.toFixed(2)}`,
+  );
   console.log(`pod-start n=${PODS} p50=${median(p50s).toFixed(2)} p99=${median(p99s).toFixed(2)}`);
 } finally {
   const down = spawnSync(process.execPath, [join(ROOT, 'dist', 'index.js'), 'down', '--name', CLUSTER], {

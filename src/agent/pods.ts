@@ -32,11 +32,12 @@ import type { AgentConfig } from './config.js';
 import { statusOf } from './kube.js';
 import { PostStartHooks, runHook } from './lifecycle.js';
 import { ProbeManager, applyReadiness, runProbe } from './probes.js';
+import { PodStartTimings } from './start-timings.js';
 
 // Engine events drive most updates; the resync only catches what they missed (each pass inspects every group).
 const RESYNC_MS = 30_000;
 // Pod starts are CPU-bound on the engine: fewer at once finish the first pods sooner, same throughput.
-const MAX_PARALLEL = 4;
+export const AGENT_MAX_PARALLEL = 4;
 
 const keyOf = (pod: V1Pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 const isTerminal = (pod: V1Pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
@@ -89,6 +90,7 @@ export class PodController {
       this.schedule(key);
     },
   });
+  private readonly timings = new PodStartTimings((line) => this.log(line));
   /** The engine runs no probes: the agent does, from inside the cluster network. */
   private readonly probes = new ProbeManager({
     run: (key, container, probe) => this.probe(key, container, probe),
@@ -112,7 +114,7 @@ export class PodController {
 
   async start(): Promise<void> {
     const list = await this.core.listPodForAllNamespaces({ fieldSelector: this.fieldSelector });
-    for (const pod of list.items) this.pods.set(keyOf(pod), pod);
+    for (const pod of list.items) this.see(pod);
     const groups = await this.removeOrphans();
     await this.reportNotStarted(groups);
     for (const key of this.pods.keys()) this.schedule(key);
@@ -184,7 +186,7 @@ export class PodController {
           const seen = new Set(list.items.map(keyOf));
           const gone = [...this.pods.keys()].filter((key) => !seen.has(key));
           for (const key of gone) this.pods.delete(key);
-          for (const pod of list.items) this.pods.set(keyOf(pod), pod);
+          for (const pod of list.items) this.see(pod);
           for (const key of [...gone, ...seen]) this.schedule(key);
           this.watch(list.metadata?.resourceVersion);
         } catch (error) {
@@ -201,13 +203,21 @@ export class PodController {
           if (phase === 'BOOKMARK' || phase === 'ERROR') return;
           const key = keyOf(pod);
           if (phase === 'DELETED') this.pods.delete(key);
-          else this.pods.set(key, pod);
+          else this.see(pod);
           this.schedule(key);
         },
         () => restart(),
       )
       .then((controller) => this.stops.push(() => controller.abort()))
       .catch(() => restart());
+  }
+
+  /** Keeps the pod's latest version; one not yet started by any agent starts its timings. */
+  private see(pod: V1Pod): void {
+    const key = keyOf(pod);
+    this.pods.set(key, pod);
+    if (!pod.status?.startTime && !pod.metadata?.deletionTimestamp)
+      this.timings.mark(pod.metadata?.uid ?? '', key, 'seen');
   }
 
   private schedule(key: string): void {
@@ -221,7 +231,7 @@ export class PodController {
   }
 
   private drain(): void {
-    while (this.active < MAX_PARALLEL && this.queue.length) {
+    while (this.active < AGENT_MAX_PARALLEL && this.queue.length) {
       const key = this.queue.shift() as string;
       this.busy.add(key);
       this.active++;
@@ -246,6 +256,7 @@ export class PodController {
       this.probes.forget(key);
       this.postStart.forget(key);
       this.messages.delete(key);
+      this.timings.forget(key);
       clearTimeout(this.retries.get(key)?.timer);
       this.retries.delete(key);
     }
@@ -285,11 +296,17 @@ export class PodController {
       if (isTerminal(pod)) return;
     }
     const now = new Date();
-    const status = podStatusFromGroup(pod, group, now, node);
-    await this.writeStatus(
-      pod,
-      applyReadiness(status, (c) => this.probes.readiness(key, c), now, pod.status),
+    const status = applyReadiness(
+      podStatusFromGroup(pod, group, now, node),
+      (c) => this.probes.readiness(key, c),
+      now,
+      pod.status,
     );
+    const uid = pod.metadata?.uid ?? '';
+    if (status.containerStatuses?.every((c) => c.state?.running)) this.timings.mark(uid, key, 'running');
+    await this.writeStatus(pod, status);
+    if (status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+      this.timings.mark(uid, key, 'ready');
   }
 
   private async probe(key: string, container: string, probe: ContainerProbe): Promise<boolean> {
@@ -461,6 +478,7 @@ export class PodController {
       return undefined;
     }
     try {
+      this.timings.mark(pod.metadata?.uid ?? '', key, 'create');
       const group = await this.backend.createOrUpdate(translation.group);
       clearTimeout(this.retries.get(key)?.timer);
       this.retries.delete(key);
@@ -501,6 +519,7 @@ export class PodController {
     const uid = pod.metadata?.uid ?? '';
     const now = new Date();
     if (failure.reason === 'UnsupportedPodSpec') {
+      this.timings.forget(key);
       await this.event(pod, 'Warning', 'FailedCreate', failure.message);
       const base = podStatusFromGroup(pod, undefined, now);
       const waiting = { waiting: { reason: failure.reason, message: failure.message } };

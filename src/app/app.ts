@@ -17,7 +17,7 @@ import {
   type StickyData,
   type TimelineEvent,
 } from './sticky.js';
-import { sweep, type SweepOutcome } from './sweeper.js';
+import { sweep, type SweepOutcome } from '../core/sweeper.js';
 import type { ClusterVerbs, ClusterView, UpRequest } from './verbs.js';
 
 type Octokit = Context['octokit'];

@@ -25,7 +25,7 @@ import {
   writePreviewRecord,
   type PreviewRecord,
   type SweepCandidate,
-} from './sweeper.js';
+} from '../core/sweeper.js';
 
 /** What a PR asks for when it brings a cluster up. */
 export interface UpRequest {

@@ -424,7 +424,7 @@ async function main(argv: string[]): Promise<number> {
     case 'sweep': {
       // The same sweeper as the GitHub App's timer, over clusters that carry a record of their
       // policy (made by the app, or kept by the Action); it cannot comment on pull requests.
-      const { sweep, sweepDecision } = await import('../app/sweeper.js');
+      const { sweep, sweepDecision } = await import('../core/sweeper.js');
       const { coreVerbs } = await import('../app/verbs.js');
       const verbs = coreVerbs({
         store,

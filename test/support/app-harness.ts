@@ -3,7 +3,7 @@
 import { Probot, ProbotOctokit } from 'probot';
 import { frankenetesApp, type AppDeps, type FrankenetesApp } from '../../src/app/app.js';
 import { startAppServer, type AppServer } from '../../src/app/server.js';
-import type { PreviewRecord, SweepCandidate } from '../../src/app/sweeper.js';
+import type { PreviewRecord, SweepCandidate } from '../../src/core/sweeper.js';
 import type { ClusterVerbs, ClusterView, UpRequest } from '../../src/app/verbs.js';
 import { APP_ID, GitHubStandIn, PRIVATE_KEY, WEBHOOK_SECRET } from './github-standin.js';
 

@@ -12,7 +12,7 @@ import {
   writePreviewRecord,
   type PreviewRecord,
   type SweepCandidate,
-} from '../../src/app/sweeper.js';
+} from '../../src/core/sweeper.js';
 import type { ContainerGroupBackend } from '../../src/core/backend.js';
 import { clusterNameFor } from '../../src/core/names.js';
 import { writeLifecycle } from '../../src/core/snapshot.js';

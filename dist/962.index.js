@@ -1,8 +1,8 @@
-export const id = 41;
-export const ids = [41];
+export const id = 962;
+export const ids = [962];
 export const modules = {
 
-/***/ 40041:
+/***/ 26962:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -1055,7 +1055,66 @@ function applyReadiness(status, readiness, now, previous) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/agent/start-timings.ts
+/** The steps of a pod's start that the agent sees, in order. */
+const START_STEPS = ['seen', 'create', 'running', 'ready'];
+/**
+ * When each pod passed each step of its start on this node: first seen by the agent, the backend's
+ * create call, its containers running, Ready written to the API. One log line per pod when it is
+ * first Ready (`pod-start <ns>/<name> uid=… seen=… create=… running=… ready=…`, epoch ms), which
+ * `npm run bench:pods` splits into phases. Only the first time of each step counts.
+ */
+class PodStartTimings {
+    log;
+    now;
+    marks = new Map();
+    constructor(log, now = Date.now) {
+        this.log = log;
+        this.now = now;
+    }
+    /** The pod `key` (namespace/name) reached `step`; 'seen' starts its record. */
+    mark(uid, key, step) {
+        if (!uid)
+            return;
+        const record = this.marks.get(uid);
+        if (!record) {
+            // Only pods the agent saw before they started are timed (not those found running at its start).
+            if (step === 'seen')
+                this.marks.set(uid, { key, at: { seen: this.now() } });
+            return;
+        }
+        record.at[step] ??= this.now();
+        if (step === 'ready') {
+            this.marks.delete(uid);
+            this.log(startTimingLine(record.key, uid, record.at));
+        }
+    }
+    /** A pod (namespace/name) deleted, or failed, before it was Ready: no line. */
+    forget(key) {
+        for (const [uid, record] of this.marks)
+            if (record.key === key)
+                this.marks.delete(uid);
+    }
+}
+function startTimingLine(key, uid, marks) {
+    return `pod-start ${key} uid=${uid} ${START_STEPS.map((s) => `${s}=${marks[s] ?? '-'}`).join(' ')}`;
+}
+/** Parses the lines startTimingLine writes (anywhere in a log line); others are skipped. */
+function parseStartTimings(text) {
+    const out = new Map();
+    for (const match of text.matchAll(/pod-start \S+ uid=(\S+)((?: \w+=[\d-]+)+)/g)) {
+        const marks = {};
+        for (const [, step, value] of (match[2] ?? '').matchAll(/ (\w+)=([\d-]+)/g)) {
+            if (START_STEPS.includes(step ?? '') && value !== '-')
+                marks[step] = Number(value);
+        }
+        out.set(match[1] ?? '', marks);
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/agent/pods.ts
+
 
 
 
@@ -1066,7 +1125,7 @@ function applyReadiness(status, readiness, now, previous) {
 // Engine events drive most updates; the resync only catches what they missed (each pass inspects every group).
 const RESYNC_MS = 30_000;
 // Pod starts are CPU-bound on the engine: fewer at once finish the first pods sooner, same throughput.
-const MAX_PARALLEL = 4;
+const AGENT_MAX_PARALLEL = 4;
 const keyOf = (pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 const isTerminal = (pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 const containersOf = (pod) => [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
@@ -1118,6 +1177,7 @@ class PodController {
             this.schedule(key);
         },
     });
+    timings = new PodStartTimings((line) => this.log(line));
     /** The engine runs no probes: the agent does, from inside the cluster network. */
     probes = new ProbeManager({
         run: (key, container, probe) => this.probe(key, container, probe),
@@ -1138,7 +1198,7 @@ class PodController {
     async start() {
         const list = await this.core.listPodForAllNamespaces({ fieldSelector: this.fieldSelector });
         for (const pod of list.items)
-            this.pods.set(keyOf(pod), pod);
+            this.see(pod);
         const groups = await this.removeOrphans();
         await this.reportNotStarted(groups);
         for (const key of this.pods.keys())
@@ -1205,7 +1265,7 @@ class PodController {
                     for (const key of gone)
                         this.pods.delete(key);
                     for (const pod of list.items)
-                        this.pods.set(keyOf(pod), pod);
+                        this.see(pod);
                     for (const key of [...gone, ...seen])
                         this.schedule(key);
                     this.watch(list.metadata?.resourceVersion);
@@ -1224,11 +1284,18 @@ class PodController {
             if (phase === 'DELETED')
                 this.pods.delete(key);
             else
-                this.pods.set(key, pod);
+                this.see(pod);
             this.schedule(key);
         }, () => restart())
             .then((controller) => this.stops.push(() => controller.abort()))
             .catch(() => restart());
+    }
+    /** Keeps the pod's latest version; one not yet started by any agent starts its timings. */
+    see(pod) {
+        const key = keyOf(pod);
+        this.pods.set(key, pod);
+        if (!pod.status?.startTime && !pod.metadata?.deletionTimestamp)
+            this.timings.mark(pod.metadata?.uid ?? '', key, 'seen');
     }
     schedule(key) {
         if (this.stopped)
@@ -1242,7 +1309,7 @@ class PodController {
         this.drain();
     }
     drain() {
-        while (this.active < MAX_PARALLEL && this.queue.length) {
+        while (this.active < AGENT_MAX_PARALLEL && this.queue.length) {
             const key = this.queue.shift();
             this.busy.add(key);
             this.active++;
@@ -1266,6 +1333,7 @@ class PodController {
             this.probes.forget(key);
             this.postStart.forget(key);
             this.messages.delete(key);
+            this.timings.forget(key);
             clearTimeout(this.retries.get(key)?.timer);
             this.retries.delete(key);
         }
@@ -1309,8 +1377,13 @@ class PodController {
                 return;
         }
         const now = new Date();
-        const status = (0,pods/* podStatusFromGroup */.N8)(pod, group, now, node);
-        await this.writeStatus(pod, applyReadiness(status, (c) => this.probes.readiness(key, c), now, pod.status));
+        const status = applyReadiness((0,pods/* podStatusFromGroup */.N8)(pod, group, now, node), (c) => this.probes.readiness(key, c), now, pod.status);
+        const uid = pod.metadata?.uid ?? '';
+        if (status.containerStatuses?.every((c) => c.state?.running))
+            this.timings.mark(uid, key, 'running');
+        await this.writeStatus(pod, status);
+        if (status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+            this.timings.mark(uid, key, 'ready');
     }
     async probe(key, container, probe) {
         const pod = this.pods.get(key);
@@ -1463,6 +1536,7 @@ class PodController {
             return undefined;
         }
         try {
+            this.timings.mark(pod.metadata?.uid ?? '', key, 'create');
             const group = await this.backend.createOrUpdate(translation.group);
             clearTimeout(this.retries.get(key)?.timer);
             this.retries.delete(key);
@@ -1499,6 +1573,7 @@ class PodController {
         const uid = pod.metadata?.uid ?? '';
         const now = new Date();
         if (failure.reason === 'UnsupportedPodSpec') {
+            this.timings.forget(key);
             await this.event(pod, 'Warning', 'FailedCreate', failure.message);
             const base = (0,pods/* podStatusFromGroup */.N8)(pod, undefined, now);
             const waiting = { waiting: { reason: failure.reason, message: failure.message } };

@@ -1,14 +1,14 @@
 // The sweeper: pauses clusters idle past their timeout and removes those past their TTL or over
 // their cost cap. Decisions are pure (sweepDecision); what a cluster's record, phase, API activity
 // and cost are is read from the state store and the backend (readCandidate). Shared by the app's
-// timer and `frankenetes sweep`; it imports no Probot.
+// timer and `frankenetes sweep`.
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { ContainerGroupBackend } from '../core/backend.js';
-import { controlPlaneGroupName, nodeName, TAG } from '../core/names.js';
-import { readLifecycle, type ClusterPhase } from '../core/snapshot.js';
-import type { StateStore } from '../core/state/index.js';
-import { ACI_PRICES, billedSeconds, groupCost, groupResources, type AciPriceTable } from '../core/cost.js';
+import type { ContainerGroupBackend } from './backend.js';
+import { controlPlaneGroupName, nodeName, TAG } from './names.js';
+import { readLifecycle, type ClusterPhase } from './snapshot.js';
+import type { StateStore } from './state/index.js';
+import { ACI_PRICES, billedSeconds, groupCost, groupResources, type AciPriceTable } from './cost.js';
 
 /** What the app records beside a cluster it made for a PR (the sweeper's policy for it). */
 export const PREVIEW_KEY = 'preview.json';

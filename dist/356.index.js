@@ -1,8 +1,8 @@
-export const id = 968;
-export const ids = [968];
+export const id = 356;
+export const ids = [356];
 export const modules = {
 
-/***/ 64968:
+/***/ 4356:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -17,13 +17,13 @@ export const modules = {
 /* unused harmony exports PREVIEW_KEY, ACTION_KEEP_KEY, AUDIT_LOG_PATH, isUserRequest, lastUserRequest, readLastActivity */
 /* harmony import */ var node_readline__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(80481);
 /* harmony import */ var node_readline__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_readline__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _core_names_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(22483);
-/* harmony import */ var _core_snapshot_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(52091);
-/* harmony import */ var _core_cost_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(24022);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(22483);
+/* harmony import */ var _snapshot_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(52091);
+/* harmony import */ var _cost_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(24022);
 // The sweeper: pauses clusters idle past their timeout and removes those past their TTL or over
 // their cost cap. Decisions are pure (sweepDecision); what a cluster's record, phase, API activity
 // and cost are is read from the state store and the backend (readCandidate). Shared by the app's
-// timer and `frankenetes sweep`; it imports no Probot.
+// timer and `frankenetes sweep`.
 
 
 
@@ -62,7 +62,7 @@ function isUserRequest(event, cluster) {
     const uri = event.requestURI ?? '';
     if (HEALTH.test(uri))
         return false;
-    if (user === `system:node:${(0,_core_names_js__WEBPACK_IMPORTED_MODULE_1__/* .nodeName */ .qp)(cluster)}` || user.startsWith('system:node:'))
+    if (user === `system:node:${(0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .nodeName */ .qp)(cluster)}` || user.startsWith('system:node:'))
         return false;
     if (user === 'system:anonymous' || user === 'system:apiserver')
         return false;
@@ -105,7 +105,7 @@ async function readLastActivity(backend, cluster) {
         return undefined;
     let stream;
     try {
-        stream = await backend.readFile((0,_core_names_js__WEBPACK_IMPORTED_MODULE_1__/* .controlPlaneGroupName */ .Q9)(cluster), 'kube-apiserver', AUDIT_LOG_PATH);
+        stream = await backend.readFile((0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .controlPlaneGroupName */ .Q9)(cluster), 'kube-apiserver', AUDIT_LOG_PATH);
     }
     catch {
         return undefined;
@@ -119,14 +119,14 @@ async function readLastActivity(backend, cluster) {
     }
     return last === undefined ? undefined : new Date(last);
 }
-function costOf(groups, spentBefore, now, prices = _core_cost_js__WEBPACK_IMPORTED_MODULE_3__/* .ACI_PRICES */ .$y) {
+function costOf(groups, spentBefore, now, prices = _cost_js__WEBPACK_IMPORTED_MODULE_3__/* .ACI_PRICES */ .$y) {
     const running = groups.filter((g) => !['Stopped', 'Succeeded', 'Failed'].includes(g.instanceView?.state ?? ''));
-    const current = groups.reduce((sum, g) => sum + (0,_core_cost_js__WEBPACK_IMPORTED_MODULE_3__/* .groupCost */ .ZW)((0,_core_cost_js__WEBPACK_IMPORTED_MODULE_3__/* .groupResources */ .xo)(g), (0,_core_cost_js__WEBPACK_IMPORTED_MODULE_3__/* .billedSeconds */ .oC)(g, now), prices).total, 0);
-    const perDay = running.reduce((sum, g) => sum + (0,_core_cost_js__WEBPACK_IMPORTED_MODULE_3__/* .groupCost */ .ZW)((0,_core_cost_js__WEBPACK_IMPORTED_MODULE_3__/* .groupResources */ .xo)(g), 86400, prices).total, 0);
+    const current = groups.reduce((sum, g) => sum + (0,_cost_js__WEBPACK_IMPORTED_MODULE_3__/* .groupCost */ .ZW)((0,_cost_js__WEBPACK_IMPORTED_MODULE_3__/* .groupResources */ .xo)(g), (0,_cost_js__WEBPACK_IMPORTED_MODULE_3__/* .billedSeconds */ .oC)(g, now), prices).total, 0);
+    const perDay = running.reduce((sum, g) => sum + (0,_cost_js__WEBPACK_IMPORTED_MODULE_3__/* .groupCost */ .ZW)((0,_cost_js__WEBPACK_IMPORTED_MODULE_3__/* .groupResources */ .xo)(g), 86400, prices).total, 0);
     return { soFar: spentBefore + current, perDay, currency: prices.currency };
 }
 async function clusterGroups(backend, cluster) {
-    return backend.list({ [_core_names_js__WEBPACK_IMPORTED_MODULE_1__/* .TAG */ .Dk.cluster]: cluster });
+    return backend.list({ [_names_js__WEBPACK_IMPORTED_MODULE_1__/* .TAG */ .Dk.cluster]: cluster });
 }
 const minutes = (seconds) => seconds % 86400 === 0
     ? `${seconds / 86400}d`
@@ -156,13 +156,13 @@ function sweepDecision(candidate, now) {
     return { action: 'none' };
 }
 /** The clusters the sweeper looks after (those with a record), as they stand now. */
-async function readCandidates(store, backendFor, now, prices = _core_cost_js__WEBPACK_IMPORTED_MODULE_3__/* .ACI_PRICES */ .$y) {
+async function readCandidates(store, backendFor, now, prices = _cost_js__WEBPACK_IMPORTED_MODULE_3__/* .ACI_PRICES */ .$y) {
     const candidates = [];
     for (const name of await store.clusters()) {
         const record = await readPreviewRecord(store, name).catch(() => undefined);
         if (!record)
             continue;
-        const lifecycle = await (0,_core_snapshot_js__WEBPACK_IMPORTED_MODULE_2__/* .readLifecycle */ .DO)(store, name);
+        const lifecycle = await (0,_snapshot_js__WEBPACK_IMPORTED_MODULE_2__/* .readLifecycle */ .DO)(store, name);
         const backend = await backendFor(name);
         const groups = await clusterGroups(backend, name);
         const running = lifecycle.phase === 'Running' && groups.length > 0;
