@@ -32,12 +32,16 @@ import type { AgentConfig } from './config.js';
 import { statusOf } from './kube.js';
 import { PostStartHooks, runHook } from './lifecycle.js';
 import { ProbeManager, applyReadiness, runProbe } from './probes.js';
+import { Slots } from './slots.js';
 import { PodStartTimings } from './start-timings.js';
 
 // Engine events drive most updates; the resync only catches what they missed (each pass inspects every group).
 const RESYNC_MS = 30_000;
-// Pod starts are CPU-bound on the engine: fewer at once finish the first pods sooner, same throughput.
+// Group creations are CPU-bound on the engine: fewer at once finish the first pods sooner, same
+// throughput. Everything else a reconcile does waits on the API server or is cheap, and runs beside
+// them, so a pod's token request and status write never hold back another pod's creation.
 export const AGENT_MAX_PARALLEL = 4;
+const MAX_RECONCILES = 16;
 
 const keyOf = (pod: V1Pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 const isTerminal = (pod: V1Pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
@@ -67,6 +71,12 @@ export class PodController {
   /** Last status written per pod UID, so an unchanged status is not patched again. */
   private readonly written = new Map<string, string>();
   private readonly busy = new Set<string>();
+  private readonly creations = new Slots(AGENT_MAX_PARALLEL);
+  /**
+   * The resourceVersion our last status write produced, per pod UID: the watch event that echoes it
+   * brings nothing new (everything before it came as its own event), so it schedules no reconcile.
+   */
+  private readonly ownVersions = new Map<string, string>();
   private readonly dirty = new Set<string>();
   private readonly queue: string[] = [];
   private active = 0;
@@ -204,7 +214,9 @@ export class PodController {
           const key = keyOf(pod);
           if (phase === 'DELETED') this.pods.delete(key);
           else this.see(pod);
-          this.schedule(key);
+          const uid = pod.metadata?.uid ?? '';
+          const echo = phase === 'MODIFIED' && this.ownVersions.get(uid) === pod.metadata?.resourceVersion;
+          if (!echo) this.schedule(key);
         },
         () => restart(),
       )
@@ -231,7 +243,7 @@ export class PodController {
   }
 
   private drain(): void {
-    while (this.active < AGENT_MAX_PARALLEL && this.queue.length) {
+    while (this.active < MAX_RECONCILES && this.queue.length) {
       const key = this.queue.shift() as string;
       this.busy.add(key);
       this.active++;
@@ -478,8 +490,10 @@ export class PodController {
       return undefined;
     }
     try {
-      this.timings.mark(pod.metadata?.uid ?? '', key, 'create');
-      const group = await this.backend.createOrUpdate(translation.group);
+      const group = await this.creations.run(() => {
+        this.timings.mark(pod.metadata?.uid ?? '', key, 'create');
+        return this.backend.createOrUpdate(translation.group);
+      });
       clearTimeout(this.retries.get(key)?.timer);
       this.retries.delete(key);
       this.reported.delete(pod.metadata?.uid ?? '');
@@ -690,6 +704,7 @@ export class PodController {
     }
     if (pod.metadata?.uid) {
       this.written.delete(pod.metadata.uid);
+      this.ownVersions.delete(pod.metadata.uid);
       this.reported.delete(pod.metadata.uid);
     }
   }
@@ -698,11 +713,12 @@ export class PodController {
     const uid = pod.metadata?.uid ?? '';
     const text = JSON.stringify(status);
     if (this.written.get(uid) === text) return;
-    await this.core.patchNamespacedPodStatus(
+    const patched = await this.core.patchNamespacedPodStatus(
       { name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', body: { status } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
     this.written.set(uid, text);
+    if (patched.metadata?.resourceVersion) this.ownVersions.set(uid, patched.metadata.resourceVersion);
   }
 
   private async event(

@@ -1,8 +1,8 @@
-export const id = 962;
-export const ids = [962];
+export const id = 341;
+export const ids = [341];
 export const modules = {
 
-/***/ 26962:
+/***/ 8341:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -204,8 +204,33 @@ async function rawRequest(kc, method, path, body, contentType = 'application/jso
         req.end(body === undefined ? undefined : JSON.stringify(body));
     });
 }
+/**
+ * A KubeConfig whose requests share one keep-alive HTTPS agent. client-node makes a new agent for
+ * every request, so each API call opened its own connection with a full TLS handshake (client
+ * certificate included) on both ends: most of the agent's CPU per pod, and API server CPU too.
+ * The credentials are the kubeconfig's, read once (the agent's are fixed for its life).
+ */
+class KeepAliveKubeConfig extends dist.KubeConfig {
+    shared;
+    sharedAgent(made) {
+        if (!this.shared) {
+            const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = made.options;
+            const options = { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername };
+            this.shared = new external_node_https_.Agent({ ...options, keepAlive: true });
+        }
+        return this.shared;
+    }
+    async applySecurityAuthentication(context) {
+        await super.applySecurityAuthentication(context);
+        context.setAgent(this.sharedAgent(context.getAgent()));
+    }
+    async applyToHTTPSOptions(opts) {
+        await super.applyToHTTPSOptions(opts);
+        opts.agent = this.sharedAgent(opts.agent);
+    }
+}
 function loadKubeConfig(path) {
-    const kc = new dist.KubeConfig();
+    const kc = new KeepAliveKubeConfig();
     kc.loadFromFile(path);
     return kc;
 }
@@ -1055,6 +1080,32 @@ function applyReadiness(status, readiness, now, previous) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/agent/slots.ts
+/** At most `size` tasks at once; the others wait their turn, first come first served. */
+class Slots {
+    free;
+    waiting = [];
+    constructor(size) {
+        this.free = size;
+    }
+    async run(task) {
+        if (this.free > 0)
+            this.free--;
+        else
+            await new Promise((resolve) => this.waiting.push(resolve));
+        try {
+            return await task();
+        }
+        finally {
+            const next = this.waiting.shift();
+            if (next)
+                next();
+            else
+                this.free++;
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/agent/start-timings.ts
 /** The steps of a pod's start that the agent sees, in order. */
 const START_STEPS = ['seen', 'create', 'running', 'ready'];
@@ -1122,10 +1173,14 @@ function parseStartTimings(text) {
 
 
 
+
 // Engine events drive most updates; the resync only catches what they missed (each pass inspects every group).
 const RESYNC_MS = 30_000;
-// Pod starts are CPU-bound on the engine: fewer at once finish the first pods sooner, same throughput.
+// Group creations are CPU-bound on the engine: fewer at once finish the first pods sooner, same
+// throughput. Everything else a reconcile does waits on the API server or is cheap, and runs beside
+// them, so a pod's token request and status write never hold back another pod's creation.
 const AGENT_MAX_PARALLEL = 4;
+const MAX_RECONCILES = 16;
 const keyOf = (pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 const isTerminal = (pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 const containersOf = (pod) => [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
@@ -1153,6 +1208,12 @@ class PodController {
     /** Last status written per pod UID, so an unchanged status is not patched again. */
     written = new Map();
     busy = new Set();
+    creations = new Slots(AGENT_MAX_PARALLEL);
+    /**
+     * The resourceVersion our last status write produced, per pod UID: the watch event that echoes it
+     * brings nothing new (everything before it came as its own event), so it schedules no reconcile.
+     */
+    ownVersions = new Map();
     dirty = new Set();
     queue = [];
     active = 0;
@@ -1285,7 +1346,10 @@ class PodController {
                 this.pods.delete(key);
             else
                 this.see(pod);
-            this.schedule(key);
+            const uid = pod.metadata?.uid ?? '';
+            const echo = phase === 'MODIFIED' && this.ownVersions.get(uid) === pod.metadata?.resourceVersion;
+            if (!echo)
+                this.schedule(key);
         }, () => restart())
             .then((controller) => this.stops.push(() => controller.abort()))
             .catch(() => restart());
@@ -1309,7 +1373,7 @@ class PodController {
         this.drain();
     }
     drain() {
-        while (this.active < AGENT_MAX_PARALLEL && this.queue.length) {
+        while (this.active < MAX_RECONCILES && this.queue.length) {
             const key = this.queue.shift();
             this.busy.add(key);
             this.active++;
@@ -1536,8 +1600,10 @@ class PodController {
             return undefined;
         }
         try {
-            this.timings.mark(pod.metadata?.uid ?? '', key, 'create');
-            const group = await this.backend.createOrUpdate(translation.group);
+            const group = await this.creations.run(() => {
+                this.timings.mark(pod.metadata?.uid ?? '', key, 'create');
+                return this.backend.createOrUpdate(translation.group);
+            });
             clearTimeout(this.retries.get(key)?.timer);
             this.retries.delete(key);
             this.reported.delete(pod.metadata?.uid ?? '');
@@ -1749,6 +1815,7 @@ class PodController {
         }
         if (pod.metadata?.uid) {
             this.written.delete(pod.metadata.uid);
+            this.ownVersions.delete(pod.metadata.uid);
             this.reported.delete(pod.metadata.uid);
         }
     }
@@ -1757,8 +1824,10 @@ class PodController {
         const text = JSON.stringify(status);
         if (this.written.get(uid) === text)
             return;
-        await this.core.patchNamespacedPodStatus({ name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', body: { status } }, (0,dist/* setHeaderOptions */.OkF)('Content-Type', dist/* PatchStrategy */.Qve.MergePatch));
+        const patched = await this.core.patchNamespacedPodStatus({ name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', body: { status } }, (0,dist/* setHeaderOptions */.OkF)('Content-Type', dist/* PatchStrategy */.Qve.MergePatch));
         this.written.set(uid, text);
+        if (patched.metadata?.resourceVersion)
+            this.ownVersions.set(uid, patched.metadata.resourceVersion);
     }
     async event(pod, type, reason, message, container) {
         const now = new Date();
