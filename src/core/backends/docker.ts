@@ -681,7 +681,8 @@ export class DockerBackend implements ContainerGroupBackend {
         ...(sc?.allowPrivilegeEscalation === false ? { SecurityOpt: ['no-new-privileges'] } : {}),
         ...(own?.readOnlyRootFilesystem ? { ReadonlyRootfs: true } : {}),
         // Requests weigh CPU time; limits (when given) cap it, as ACI does.
-        CpuShares: resources ? Math.max(2, Math.round(resources.requests.cpu * 1024)) : undefined,
+        CpuShares:
+          own?.cpuShares ?? (resources ? Math.max(2, Math.round(resources.requests.cpu * 1024)) : undefined),
         NanoCpus: resources?.limits?.cpu ? Math.round(resources.limits.cpu * 1e9) : undefined,
         Memory: resources?.limits?.memoryInGB ? Math.round(resources.limits.memoryInGB * 2 ** 30) : undefined,
       },
@@ -789,29 +790,40 @@ export class DockerBackend implements ContainerGroupBackend {
 
   async delete(name: string, options: { gracePeriodSeconds?: number } = {}): Promise<void> {
     const found = await this.find(name, true);
-    this.identities.delete(name);
-    const grace = options.gracePeriodSeconds ?? 10;
-    // Containers first (SIGTERM, grace, SIGKILL), then the namespace holder, then the volumes.
-    await Promise.all(
-      (found?.members ?? []).map(async (m) => {
-        const c = this.docker.getContainer(m.Id);
-        if (m.State.Running) await ignoreMissing(c.stop({ t: grace })).catch(() => undefined);
-        await ignoreMissing(c.remove({ force: true, v: true }));
-        this.startErrors.delete(m.Id);
-        this.manualRestarts.delete(m.Id);
-      }),
-    );
-    if (found?.infra)
-      await ignoreMissing(this.docker.getContainer(found.infra.Id).remove({ force: true, v: true }));
-    if (this.secretFiles && !name.includes('/') && !name.startsWith('.')) {
-      await rm(`${this.secretFiles.mountedAt}/${name}`, { recursive: true, force: true });
-    }
+    const members = (found?.members ?? []).map((m) => ({ id: m.Id, running: m.State.Running }));
+    await this.removeGroup(name, members, found?.infra?.Id, options.gracePeriodSeconds ?? 10);
     const { Volumes } = await this.docker.listVolumes({ filters: { label: [`${LABEL.group}=${name}`] } });
     await Promise.all(
       matching(Volumes ?? [], { [LABEL.group]: name }).map((v) =>
         ignoreMissing(this.docker.getVolume(v.Name).remove()),
       ),
     );
+  }
+
+  /**
+   * Removes a group's containers: members first (SIGTERM, the grace period, then SIGKILL; with no
+   * grace, at once), then the namespace holder; and its pod files. Volumes are the caller's.
+   */
+  private async removeGroup(
+    name: string,
+    members: { id: string; running: boolean }[],
+    infraId: string | undefined,
+    grace: number,
+  ): Promise<void> {
+    this.identities.delete(name);
+    await Promise.all(
+      members.map(async (m) => {
+        const c = this.docker.getContainer(m.id);
+        if (m.running && grace > 0) await ignoreMissing(c.stop({ t: grace })).catch(() => undefined);
+        await ignoreMissing(c.remove({ force: true, v: true }));
+        this.startErrors.delete(m.id);
+        this.manualRestarts.delete(m.id);
+      }),
+    );
+    if (infraId) await ignoreMissing(this.docker.getContainer(infraId).remove({ force: true, v: true }));
+    if (this.secretFiles && !name.includes('/') && !name.startsWith('.')) {
+      await rm(`${this.secretFiles.mountedAt}/${name}`, { recursive: true, force: true });
+    }
   }
 
   async start(name: string): Promise<void> {
@@ -1015,12 +1027,19 @@ export class DockerBackend implements ContainerGroupBackend {
           .filter((n): n is string => !!n),
       );
     const groups = groupsOf();
+    // From this one listing, not a listing per group: each costs the engine far more than a removal.
+    const remove = (group: string) => {
+      const own = containers.filter((c) => c.Labels[LABEL.group] === group);
+      const infra = own.find((c) => c.Labels[LABEL.kind] === INFRA || c.Names.includes(`/${group}`));
+      const members = own
+        .filter((c) => c !== infra)
+        .map((c) => ({ id: c.Id, running: c.State === 'running' }));
+      return this.removeGroup(group, members, infra?.Id, 0);
+    };
     // The control plane first: its agent stops making pod groups and standby sandboxes.
     const controlPlane = groupsOf('control-plane');
-    await Promise.all([...controlPlane].map((g) => this.delete(g, { gracePeriodSeconds: 0 })));
-    await Promise.all(
-      [...groups].filter((g) => !controlPlane.has(g)).map((g) => this.delete(g, { gracePeriodSeconds: 0 })),
-    );
+    await Promise.all([...controlPlane].map(remove));
+    await Promise.all([...groups].filter((g) => !controlPlane.has(g)).map(remove));
     // What no group owns: standby sandboxes, and anything a crash left half made.
     const leftovers = matching(await this.docker.listContainers({ all: true, filters: { label } }), labels);
     await Promise.all(
