@@ -76,8 +76,6 @@ export interface LocalContainer {
   workingDir?: string;
   /** securityContext.readOnlyRootFilesystem (ACI has no such setting). */
   readOnlyRootFilesystem?: boolean;
-  /** The engine's CPU weight, where it must differ from the one its CPU request gives. */
-  cpuShares?: number;
 }
 
 export interface ClusterPlan {
@@ -549,9 +547,6 @@ export function planControlPlane(
     group.local = {
       hostPorts: { [API_SERVER_PORT]: spec.apiServerPort },
       engineSocket: [AGENT_CONTAINER],
-      // A local engine shares its cores with everything else: etcd and the API server come first
-      // (they gate every other component, and `up`), as a node's system-reserved share would.
-      containers: { etcd: { cpuShares: 4096 }, 'kube-apiserver': { cpuShares: 4096 } },
       ...(options.restore?.source.kind === 'directory'
         ? { hostPaths: { [SNAPSHOT_STORE_MOUNT]: options.restore.source.hostPath } }
         : {}),

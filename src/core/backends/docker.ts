@@ -681,8 +681,7 @@ export class DockerBackend implements ContainerGroupBackend {
         ...(sc?.allowPrivilegeEscalation === false ? { SecurityOpt: ['no-new-privileges'] } : {}),
         ...(own?.readOnlyRootFilesystem ? { ReadonlyRootfs: true } : {}),
         // Requests weigh CPU time; limits (when given) cap it, as ACI does.
-        CpuShares:
-          own?.cpuShares ?? (resources ? Math.max(2, Math.round(resources.requests.cpu * 1024)) : undefined),
+        CpuShares: resources ? Math.max(2, Math.round(resources.requests.cpu * 1024)) : undefined,
         NanoCpus: resources?.limits?.cpu ? Math.round(resources.limits.cpu * 1e9) : undefined,
         Memory: resources?.limits?.memoryInGB ? Math.round(resources.limits.memoryInGB * 2 ** 30) : undefined,
       },
