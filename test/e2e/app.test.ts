@@ -105,8 +105,20 @@ test('up → pause → resume → down through the app, on the local engine', as
     ['create', 'serviceaccount', 'robot', '-n', 'e2e-app'],
   ])
     expect((await kubectl(kubeconfig, args)).stderr).toBe('');
-  const before = await objects(kubeconfig);
+  // The controllers add kube-root-ca.crt and the default ServiceAccount to a new namespace a moment
+  // later: wait for them, so that the snapshot compared after resume is the namespace's whole content.
+  let before = await objects(kubeconfig);
+  for (
+    let i = 0;
+    i < 60 &&
+    before.filter((o) => /^(ConfigMap\/kube-root-ca\.crt|ServiceAccount\/default) /.test(o)).length < 2;
+    i++
+  ) {
+    await new Promise((r) => setTimeout(r, 500));
+    before = await objects(kubeconfig);
+  }
   expect(before.join('\n')).toContain('ConfigMap/marker');
+  expect(before.join('\n')).toContain('ServiceAccount/default');
   const [candidate] = await verbs.candidates(new Date());
   expect(candidate?.name).toBe(CLUSTER);
   expect(Date.now() - (candidate?.lastActivity?.getTime() ?? 0)).toBeLessThan(120_000);
