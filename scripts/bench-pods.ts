@@ -9,8 +9,8 @@
 // pod (its process's user + system time over the burst, divided by the pods).
 //
 // Baseline, measured before each run on the same engine: the engine floor, i.e. the same N
-// containers started straight through the engine API (as many at a time as the agent starts, each on the cluster network,
-// no Kubernetes and no agent), timed from the burst's start to each container's start; and, for
+// containers started straight through the engine API (as many at a time as the agent creates
+// groups, each on the cluster network, no Kubernetes and no agent), timed from the burst's start to each container's start; and, for
 // reference, the same without any network (the engine's bare container start).
 import Docker from 'dockerode';
 import { parseStartTimings, type StartStep } from '../src/agent/start-timings.js';
@@ -66,7 +66,7 @@ function deployment(name: string, replicas: number) {
   };
 }
 
-/** Start latencies of N bare containers started through the engine, as many at a time as the agent starts pods. */
+/** Start latencies of N bare containers started through the engine, as many at a time as the agent. */
 async function engineFloor(docker: Docker, n: number, network = `frankenetes-${CLUSTER}`): Promise<number[]> {
   const labels = { 'frankenetes.managed': 'true', 'frankenetes.cluster': CLUSTER };
   const begin = performance.now();
