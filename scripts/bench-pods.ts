@@ -10,8 +10,9 @@
 //
 // Baseline, measured before each run on the same engine: the engine floor, i.e. the same N
 // containers started straight through the engine API (as many at a time as the agent creates
-// groups, each on the cluster network, no Kubernetes and no agent), timed from the burst's start to each container's start; and, for
-// reference, the same without any network (the engine's bare container start).
+// groups, each on the cluster network, no Kubernetes and no agent), timed from the burst's start
+// to each container's start; and, for reference, the same without any network (the engine's bare
+// container start).
 import Docker from 'dockerode';
 import { parseStartTimings, type StartStep } from '../src/agent/start-timings.js';
 import { AGENT_MAX_PARALLEL } from '../src/agent/pods.js';
