@@ -14,12 +14,8 @@ __webpack_require__.d(__webpack_exports__, {
   runAgent: () => (/* binding */ runAgent)
 });
 
-// EXTERNAL MODULE: ./src/core/backends/aci.ts + 3 modules
-var aci = __webpack_require__(43869);
 // EXTERNAL MODULE: ./src/core/backends/docker.ts + 1 modules
 var docker = __webpack_require__(23880);
-// EXTERNAL MODULE: ./src/core/credentials.ts + 158 modules
-var credentials = __webpack_require__(48919);
 // EXTERNAL MODULE: ./src/core/names.ts
 var names = __webpack_require__(22483);
 // EXTERNAL MODULE: external "node:fs"
@@ -1895,15 +1891,13 @@ function projectedTokenExpiry(pod) {
 
 
 
-
-
 const AGENT_VERSION = names/* FRANKENETES_VERSION */.y7;
 const log = (message) => process.stderr.write(`${new Date().toISOString()} agent: ${message}\n`);
 /** The Frankenetes agent: a virtual kubelet that runs this node's pods as container groups. */
 async function runAgent() {
     const config = configFromEnv();
     const kc = loadKubeConfig(config.kubeconfigPath);
-    const backend = podBackend(config);
+    const backend = await podBackend(config);
     const id = {
         name: config.node,
         cluster: config.cluster,
@@ -1947,15 +1941,19 @@ async function runAgent() {
 /**
  * Pods run where the control plane runs. On ACI the agent signs in with the control-plane group's
  * managed identity (FRANKENETES_MANAGED_IDENTITY, set by the plan). The standby pool and secret
- * files are shortcuts of the local engine only.
+ * files are shortcuts of the local engine only. The Azure SDK is loaded on ACI only.
  */
-function podBackend(config) {
+async function podBackend(config) {
     if (config.azure) {
-        return new aci/* AciBackend */._({
+        const [{ AciBackend }, { createAzureCredential }] = await Promise.all([
+            Promise.all(/* import() */[__webpack_require__.e(312), __webpack_require__.e(869)]).then(__webpack_require__.bind(__webpack_require__, 43869)),
+            Promise.all(/* import() */[__webpack_require__.e(738), __webpack_require__.e(989), __webpack_require__.e(14)]).then(__webpack_require__.bind(__webpack_require__, 72633)),
+        ]);
+        return new AciBackend({
             subscriptionId: config.azure.subscriptionId,
             resourceGroup: config.azure.podResourceGroup,
             endpoint: config.azure.armEndpoint,
-            credential: (0,credentials.createAzureCredential)({}),
+            credential: createAzureCredential({}),
         });
     }
     return new docker/* DockerBackend */.P({
@@ -1968,6 +1966,37 @@ function podBackend(config) {
         },
     });
 }
+
+
+/***/ }),
+
+/***/ 52977:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   kb: () => (/* reexport default export from named module */ _lib_websocket_js__WEBPACK_IMPORTED_MODULE_6__),
+/* harmony export */   zu: () => (/* reexport default export from named module */ _lib_websocket_server_js__WEBPACK_IMPORTED_MODULE_7__)
+/* harmony export */ });
+/* harmony import */ var _lib_stream_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(86412);
+/* harmony import */ var _lib_extension_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(61335);
+/* harmony import */ var _lib_permessage_deflate_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4376);
+/* harmony import */ var _lib_receiver_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(20893);
+/* harmony import */ var _lib_sender_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7389);
+/* harmony import */ var _lib_subprotocol_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(43332);
+/* harmony import */ var _lib_websocket_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(56681);
+/* harmony import */ var _lib_websocket_server_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(70129);
+
+
+
+
+
+
+
+
+
+
+
+/* unused harmony default export */ var __WEBPACK_DEFAULT_EXPORT__ = ((/* unused pure expression or super */ null && (WebSocket)));
 
 
 /***/ })

@@ -31,8 +31,8 @@ function coreVerbs(options) {
     const { store } = options;
     const now = () => options.now?.() ?? new Date();
     const lock = { owner: 'frankenetes app' };
-    const depsFor = (spec) => ({
-        backend: options.backendFor(spec),
+    const depsFor = async (spec) => ({
+        backend: await options.backendFor(spec),
         store,
         progress: options.progress,
         lock,
@@ -43,7 +43,7 @@ function coreVerbs(options) {
         const spec = await (0,_core_state_index_js__WEBPACK_IMPORTED_MODULE_6__/* .readSpec */ .Ot)(store, name);
         if (!spec)
             return { name, phase: 'Absent', cost: { soFar: 0, perDay: 0, currency: 'USD' } };
-        const deps = depsFor(spec);
+        const deps = await depsFor(spec);
         const [lifecycle, groups, record] = await Promise.all([
             (0,_core_snapshot_js__WEBPACK_IMPORTED_MODULE_4__/* .readLifecycle */ .DO)(store, name),
             (0,_core_sweeper_js__WEBPACK_IMPORTED_MODULE_7__/* .clusterGroups */ .Bo)(deps.backend, name),
@@ -71,7 +71,7 @@ function coreVerbs(options) {
         };
     }
     async function previewUrl(spec, deps, groups) {
-        const { CoreV1Api, KubeConfig } = await __webpack_require__.e(/* import() */ 852).then(__webpack_require__.bind(__webpack_require__, 54852));
+        const { CoreV1Api, KubeConfig } = await Promise.all(/* import() */[__webpack_require__.e(722), __webpack_require__.e(852)]).then(__webpack_require__.bind(__webpack_require__, 54852));
         const kc = new KubeConfig();
         kc.loadFromString(await kubeconfigOf(spec, deps));
         const api = kc.makeApiClient(CoreV1Api);
@@ -101,7 +101,7 @@ function coreVerbs(options) {
         return undefined;
     }
     async function waitUp(spec, deps, freshSince, readyPods = []) {
-        const { waitForCluster, waitForPods } = await Promise.all(/* import() */[__webpack_require__.e(852), __webpack_require__.e(651)]).then(__webpack_require__.bind(__webpack_require__, 38651));
+        const { waitForCluster, waitForPods } = await Promise.all(/* import() */[__webpack_require__.e(722), __webpack_require__.e(852), __webpack_require__.e(651)]).then(__webpack_require__.bind(__webpack_require__, 38651));
         const deadline = Date.now() + timeout(spec);
         const kubeconfig = await kubeconfigOf(spec, deps);
         await waitForCluster(kubeconfig, {
@@ -135,7 +135,7 @@ function coreVerbs(options) {
                     }
                     : {}),
             });
-            const deps = depsFor(spec);
+            const deps = await depsFor(spec);
             await (0,_core_cluster_js__WEBPACK_IMPORTED_MODULE_0__/* .upCluster */ ["if"])(spec, deps, (ready) => waitUp(ready, deps));
             const previous = await (0,_core_sweeper_js__WEBPACK_IMPORTED_MODULE_7__/* .readPreviewRecord */ .gw)(store, spec.name);
             await (0,_core_sweeper_js__WEBPACK_IMPORTED_MODULE_7__/* .writePreviewRecord */ .zL)(store, spec.name, {
@@ -147,11 +147,11 @@ function coreVerbs(options) {
         },
         async pause(name) {
             const spec = await (0,_core_cluster_js__WEBPACK_IMPORTED_MODULE_0__/* .requireSpec */ .HM)(store, name);
-            const deps = depsFor(spec);
+            const deps = await depsFor(spec);
             // What this run cost is gone from the backend once its groups are: keep it in the record.
             const before = await view(name);
             const result = await (0,_core_pause_js__WEBPACK_IMPORTED_MODULE_2__/* .pauseCluster */ .rv)(name, deps, {
-                readyPods: async (s) => (await Promise.all(/* import() */[__webpack_require__.e(852), __webpack_require__.e(651)]).then(__webpack_require__.bind(__webpack_require__, 38651))).readyPods(await kubeconfigOf(s, deps)),
+                readyPods: async (s) => (await Promise.all(/* import() */[__webpack_require__.e(722), __webpack_require__.e(852), __webpack_require__.e(651)]).then(__webpack_require__.bind(__webpack_require__, 38651))).readyPods(await kubeconfigOf(s, deps)),
             });
             const record = await (0,_core_sweeper_js__WEBPACK_IMPORTED_MODULE_7__/* .readPreviewRecord */ .gw)(store, name);
             if (record?.repository && !result.alreadyPaused)
@@ -160,7 +160,7 @@ function coreVerbs(options) {
         },
         async resume(name) {
             const spec = await (0,_core_cluster_js__WEBPACK_IMPORTED_MODULE_0__/* .requireSpec */ .HM)(store, name);
-            const deps = depsFor(spec);
+            const deps = await depsFor(spec);
             await (0,_core_pause_js__WEBPACK_IMPORTED_MODULE_2__/* .resumeCluster */ .GU)(name, deps, {
                 waitReady: (s, _groups, snapshot) => waitUp(s, deps, new Date(snapshot.takenAt), snapshot.readyPods),
             });
@@ -170,10 +170,10 @@ function coreVerbs(options) {
             const spec = await (0,_core_state_index_js__WEBPACK_IMPORTED_MODULE_6__/* .readSpec */ .Ot)(store, name).catch(() => undefined);
             if (!spec)
                 return false;
-            return (0,_core_cluster_js__WEBPACK_IMPORTED_MODULE_0__/* .destroyCluster */ .D$)(name, depsFor(spec));
+            return (0,_core_cluster_js__WEBPACK_IMPORTED_MODULE_0__/* .destroyCluster */ .D$)(name, await depsFor(spec));
         },
         status: view,
-        candidates: (at) => (0,_core_sweeper_js__WEBPACK_IMPORTED_MODULE_7__/* .readCandidates */ .lH)(store, async (name) => depsFor((await (0,_core_state_index_js__WEBPACK_IMPORTED_MODULE_6__/* .readSpec */ .Ot)(store, name)) ?? { backend: 'docker' }).backend, at),
+        candidates: (at) => (0,_core_sweeper_js__WEBPACK_IMPORTED_MODULE_7__/* .readCandidates */ .lH)(store, async (name) => (await depsFor((await (0,_core_state_index_js__WEBPACK_IMPORTED_MODULE_6__/* .readSpec */ .Ot)(store, name)) ?? { backend: 'docker' })).backend, at),
     };
 }
 

@@ -9,4 +9,5 @@ npm run typecheck
 npm run lint
 ./scripts/check-workflows.sh
 npm run check:dist
-npx vitest run "$@"
+# Plain text (no colour codes), so the summary reads the same in any log.
+NO_COLOR=1 npx vitest run "$@"

@@ -49,10 +49,10 @@ function distDir(): string {
 }
 
 /** The backend and store main made the cluster on, signed in to Azure with GitHub OIDC for aci. */
-function openTarget(saved: Pick<SavedState, 'backend' | 'state' | 'azure'>): {
+async function openTarget(saved: Pick<SavedState, 'backend' | 'state' | 'azure'>): Promise<{
   backend: ContainerGroupBackend;
   store: StateStore;
-} {
+}> {
   const host: HostSettings = { armEndpoint: armEndpointFrom() };
   if (saved.backend === 'aci' && saved.azure) {
     if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
@@ -74,7 +74,7 @@ function openTarget(saved: Pick<SavedState, 'backend' | 'state' | 'azure'>): {
       resourceGroup: saved.azure.resourceGroup,
     },
   };
-  return { backend: openBackend(target, host), store: openStore(saved.state, host) };
+  return { backend: await openBackend(target, host), store: await openStore(saved.state, host) };
 }
 
 /** Records how long each stage took: a stage lasts until the next one starts. */
@@ -141,9 +141,9 @@ export async function runMain(): Promise<void> {
     ttlHours: settings.ttlHours,
     azure: settings.azure,
   };
-  let target: ReturnType<typeof openTarget>;
+  let target: Awaited<ReturnType<typeof openTarget>>;
   try {
-    target = openTarget(saved);
+    target = await openTarget(saved);
   } catch (error) {
     failWith(error);
     return;
@@ -259,7 +259,7 @@ export async function runPost(): Promise<void> {
   }
   try {
     const saved = savedState.parse(JSON.parse(text));
-    const { backend, store } = openTarget(saved);
+    const { backend, store } = await openTarget(saved);
     const deps: ClusterDeps = { backend, store, onSecrets: masker() };
     const groups = await backend.list({ [TAG.cluster]: saved.cluster });
     const cost = costOf(saved.backend, groups);

@@ -1,7 +1,5 @@
 import type { ContainerGroupBackend } from '../core/backend.js';
-import { AciBackend } from '../core/backends/aci.js';
 import { DockerBackend } from '../core/backends/docker.js';
-import { createAzureCredential } from '../core/credentials.js';
 import {
   FRANKENETES_VERSION,
   POD_FILES_DIR,
@@ -23,7 +21,7 @@ const log = (message: string) => process.stderr.write(`${new Date().toISOString(
 export async function runAgent(): Promise<number> {
   const config = configFromEnv();
   const kc = loadKubeConfig(config.kubeconfigPath);
-  const backend = podBackend(config);
+  const backend = await podBackend(config);
   const id: NodeIdentity = {
     name: config.node,
     cluster: config.cluster,
@@ -65,10 +63,14 @@ export async function runAgent(): Promise<number> {
 /**
  * Pods run where the control plane runs. On ACI the agent signs in with the control-plane group's
  * managed identity (FRANKENETES_MANAGED_IDENTITY, set by the plan). The standby pool and secret
- * files are shortcuts of the local engine only.
+ * files are shortcuts of the local engine only. The Azure SDK is loaded on ACI only.
  */
-function podBackend(config: AgentConfig): ContainerGroupBackend {
+async function podBackend(config: AgentConfig): Promise<ContainerGroupBackend> {
   if (config.azure) {
+    const [{ AciBackend }, { createAzureCredential }] = await Promise.all([
+      import('../core/backends/aci.js'),
+      import('../core/credentials.js'),
+    ]);
     return new AciBackend({
       subscriptionId: config.azure.subscriptionId,
       resourceGroup: config.azure.podResourceGroup,

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const sweepMinutes = Number(process.env.FRANKENETES_SWEEP_MINUTES ?? '5');
   if (!(sweepMinutes >= 0)) throw new SettingsError('FRANKENETES_SWEEP_MINUTES must be a number of minutes');
   const host: HostSettings = { armEndpoint: armEndpointFrom() };
-  const store = openStore(process.env.FRANKENETES_STATE || undefined, host);
+  const store = await openStore(process.env.FRANKENETES_STATE || undefined, host);
   const probot = new Probot({
     appId,
     // Multi-line keys may come base64-encoded or with literal \n (as Probot accepts them).

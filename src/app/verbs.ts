@@ -72,7 +72,7 @@ export const PREVIEW_LABEL = 'frankenetes.io/preview';
 export interface CoreVerbOptions {
   store: StateStore;
   /** The backend a cluster runs on (from its spec, or the request before one exists). */
-  backendFor(target: { backend: BackendKind; azure?: ClusterSpec['azure'] }): ContainerGroupBackend;
+  backendFor(target: { backend: BackendKind; azure?: ClusterSpec['azure'] }): Promise<ContainerGroupBackend>;
   /** How long up and resume wait for readiness. */
   timeoutMs?: number;
   /** Proxy the app reaches API servers through (the emulator's edge offline). */
@@ -86,8 +86,8 @@ export function coreVerbs(options: CoreVerbOptions): ClusterVerbs {
   const { store } = options;
   const now = () => options.now?.() ?? new Date();
   const lock = { owner: 'frankenetes app' };
-  const depsFor = (spec: Pick<ClusterSpec, 'backend' | 'azure'>): ClusterDeps => ({
-    backend: options.backendFor(spec),
+  const depsFor = async (spec: Pick<ClusterSpec, 'backend' | 'azure'>): Promise<ClusterDeps> => ({
+    backend: await options.backendFor(spec),
     store,
     progress: options.progress,
     lock,
@@ -99,7 +99,7 @@ export function coreVerbs(options: CoreVerbOptions): ClusterVerbs {
   async function view(name: string): Promise<ClusterView> {
     const spec = await readSpec(store, name);
     if (!spec) return { name, phase: 'Absent', cost: { soFar: 0, perDay: 0, currency: 'USD' } };
-    const deps = depsFor(spec);
+    const deps = await depsFor(spec);
     const [lifecycle, groups, record] = await Promise.all([
       readLifecycle(store, name),
       clusterGroups(deps.backend, name),
@@ -199,7 +199,7 @@ export function coreVerbs(options: CoreVerbOptions): ClusterVerbs {
             }
           : {}),
       });
-      const deps = depsFor(spec);
+      const deps = await depsFor(spec);
       await upCluster(spec, deps, (ready) => waitUp(ready, deps));
       const previous = await readPreviewRecord(store, spec.name);
       await writePreviewRecord(store, spec.name, {
@@ -211,7 +211,7 @@ export function coreVerbs(options: CoreVerbOptions): ClusterVerbs {
     },
     async pause(name) {
       const spec = await requireSpec(store, name);
-      const deps = depsFor(spec);
+      const deps = await depsFor(spec);
       // What this run cost is gone from the backend once its groups are: keep it in the record.
       const before = await view(name);
       const result = await pauseCluster(name, deps, {
@@ -224,7 +224,7 @@ export function coreVerbs(options: CoreVerbOptions): ClusterVerbs {
     },
     async resume(name) {
       const spec = await requireSpec(store, name);
-      const deps = depsFor(spec);
+      const deps = await depsFor(spec);
       await resumeCluster(name, deps, {
         waitReady: (s, _groups, snapshot) => waitUp(s, deps, new Date(snapshot.takenAt), snapshot.readyPods),
       });
@@ -233,13 +233,13 @@ export function coreVerbs(options: CoreVerbOptions): ClusterVerbs {
     async down(name) {
       const spec = await readSpec(store, name).catch(() => undefined);
       if (!spec) return false;
-      return destroyCluster(name, depsFor(spec));
+      return destroyCluster(name, await depsFor(spec));
     },
     status: view,
     candidates: (at) =>
       readCandidates(
         store,
-        async (name) => depsFor((await readSpec(store, name)) ?? { backend: 'docker' }).backend,
+        async (name) => (await depsFor((await readSpec(store, name)) ?? { backend: 'docker' })).backend,
         at,
       ),
   };

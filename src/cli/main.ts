@@ -199,7 +199,7 @@ async function main(argv: string[]): Promise<number> {
     armEndpoint: values['arm-endpoint'] ?? armEndpointFrom(),
   };
   const apiProxy = values['api-proxy'] ?? (process.env.FRANKENETES_API_PROXY || undefined);
-  const store = openStore(
+  const store = await openStore(
     values.state ?? values['state-dir'] ?? (process.env.FRANKENETES_STATE || undefined),
     host,
   );
@@ -221,8 +221,8 @@ async function main(argv: string[]): Promise<number> {
     return azure;
   };
   /** The backend of a cluster that has a spec; flags name it for one that does not (yet). */
-  const depsFor = (target: BackendTarget): ClusterDeps => ({
-    backend: openBackend(target, host),
+  const depsFor = async (target: BackendTarget): Promise<ClusterDeps> => ({
+    backend: await openBackend(target, host),
     store,
     progress,
   });
@@ -262,7 +262,7 @@ async function main(argv: string[]): Promise<number> {
       const kubeconfigPath = kubeconfigFile(store, name);
       const { parseClusterSpec } = await import('../core/spec.js');
       const spec = parseClusterSpec(input);
-      const deps = depsFor(spec);
+      const deps = await depsFor(spec);
       const result = await upCluster(spec, deps, async (ready) => {
         const { waitForCluster } = await import('../core/readiness.js');
         const kubeconfig = await adminKubeconfig(ready, deps, { proxyUrl: apiProxy });
@@ -284,12 +284,12 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'kubeconfig': {
       const spec = await requireSpec(store, name);
-      process.stdout.write(await adminKubeconfig(spec, depsFor(spec), { proxyUrl: apiProxy }));
+      process.stdout.write(await adminKubeconfig(spec, await depsFor(spec), { proxyUrl: apiProxy }));
       return 0;
     }
     case 'pause': {
       const keepSnapshots = number('keep-snapshots', values['keep-snapshots']);
-      const deps = depsFor(await requireSpec(store, name));
+      const deps = await depsFor(await requireSpec(store, name));
       const result = await pauseCluster(name, deps, {
         keepSnapshots,
         readyPods: async (spec) => {
@@ -307,7 +307,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'resume': {
       const stored = await requireSpec(store, name);
-      const deps = depsFor(stored);
+      const deps = await depsFor(stored);
       const timeoutS = number('timeout', values.timeout) ?? (stored.backend === 'aci' ? 600 : 180);
       const deadline = Date.now() + timeoutS * 1000;
       const kubeconfigPath = kubeconfigFile(store, name);
@@ -346,7 +346,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'status': {
       const spec = await requireSpec(store, name);
-      const deps = depsFor(spec);
+      const deps = await depsFor(spec);
       const [groups, lifecycle, snapshots] = await Promise.all([
         deps.backend.list({ [TAG.cluster]: spec.name }),
         readLifecycle(store, spec.name),
@@ -391,7 +391,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'down': {
       const stored = await readSpec(store, name).catch(() => undefined);
-      const deps = depsFor(flagBackend || !stored ? flagTarget(stored) : stored);
+      const deps = await depsFor(flagBackend || !stored ? flagTarget(stored) : stored);
       await deps.backend.ping();
       if (!(await destroyCluster(name, { ...deps, progress: undefined }))) {
         throw new UsageError(`no cluster named "${name}"`);

@@ -95,6 +95,10 @@ export interface ContainerGroupBackend {
    * groups carrying every given tag. Best effort: callers still resync periodically.
    */
   watchGroups(tags: Record<string, string>, onChange: (group: string) => void): Promise<() => void>;
-  /** Removes every remaining resource tagged for the cluster (groups, volumes, networks); returns how many. */
-  purgeCluster(cluster: string): Promise<number>;
+  /**
+   * Removes every remaining resource tagged for the cluster (groups, volumes, networks); returns how
+   * many. With `keepStandby` (pause), a backend with standby sandboxes freezes its unclaimed ones
+   * and keeps the network they are on, for the resumed cluster's agent to adopt.
+   */
+  purgeCluster(cluster: string, options?: { keepStandby?: boolean }): Promise<number>;
 }

@@ -4,13 +4,13 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import type { ContainerGroupBackend } from './backend.js';
-import { AciBackend, type AciBackendOptions } from './backends/aci.js';
+import type { AciBackendOptions } from './backends/aci.js';
 import { DockerBackend } from './backends/docker.js';
-import { createAzureCredential, type AzureCredentialSettings } from './credentials.js';
+import type { AzureCredentialSettings } from './credentials.js';
 import type { BackendKind, ClusterSpec } from './spec.js';
-import { AZURITE_ACCOUNT, parseBlobContainerUrl, type BlobStateStoreOptions } from './state/blob.js';
-import type { StateStore } from './state/index.js';
-import { isBlobLocation, openStateStore } from './state/open.js';
+import type { BlobStateStoreOptions } from './state/blob.js';
+import { LocalStateStore, type StateStore } from './state/index.js';
+import { isBlobLocation } from './state/open.js';
 
 export class ConnectError extends Error {
   override name = 'ConnectError';
@@ -41,17 +41,22 @@ export function armEndpointFrom(env: NodeJS.ProcessEnv = process.env): string | 
 /** One credential per host settings object: the SDK clients share its token cache. */
 const credentials = new WeakMap<HostSettings, TokenCredential>();
 
-export function azureCredential(host: HostSettings): TokenCredential {
+export async function azureCredential(host: HostSettings): Promise<TokenCredential> {
   if (host.credential) return host.credential;
   let credential = credentials.get(host);
   if (!credential) {
+    const { createAzureCredential } = await import('./credentials.js');
     credential = createAzureCredential(host.azure ?? {});
     credentials.set(host, credential);
   }
   return credential;
 }
 
-export function openBackend(target: BackendTarget, host: HostSettings): ContainerGroupBackend {
+/**
+ * The backend of a target. The Azure SDK is loaded only for `aci`: it is most of what a command
+ * would otherwise load at start-up.
+ */
+export async function openBackend(target: BackendTarget, host: HostSettings): Promise<ContainerGroupBackend> {
   if (target.backend === 'docker') return new DockerBackend({ socketPath: host.engineSocket });
   const azure = target.azure;
   if (!azure?.subscriptionId || !azure.resourceGroup)
@@ -59,11 +64,12 @@ export function openBackend(target: BackendTarget, host: HostSettings): Containe
       'the aci backend needs a subscription and a resource group (--subscription, --resource-group)',
     );
   if (host.armEndpoint) checkEndpoint(host.armEndpoint);
+  const { AciBackend } = await import('./backends/aci.js');
   return new AciBackend({
     subscriptionId: azure.subscriptionId,
     resourceGroup: azure.resourceGroup,
     podResourceGroup: azure.podResourceGroup,
-    credential: azureCredential(host),
+    credential: await azureCredential(host),
     endpoint: host.armEndpoint,
     ...host.aci,
   });
@@ -83,9 +89,11 @@ function checkEndpoint(endpoint: string): void {
  * The state store at a location: a directory, or a blob container URL signed in with the host's
  * Azure credential (Azurite's development account needs none).
  */
-export function openStore(location: string | undefined, host: HostSettings): StateStore {
-  if (!location || !isBlobLocation(location)) return openStateStore(location);
+export async function openStore(location: string | undefined, host: HostSettings): Promise<StateStore> {
+  if (!location || !isBlobLocation(location)) return new LocalStateStore(location || undefined);
+  const { AZURITE_ACCOUNT, BlobStateStore, parseBlobContainerUrl } = await import('./state/blob.js');
   const parsed = parseBlobContainerUrl(location);
   const azurite = parsed.pathStyle && parsed.accountName === AZURITE_ACCOUNT;
-  return openStateStore(location, azurite && !host.credential ? undefined : azureCredential(host), host.blob);
+  const credential = azurite && !host.credential ? undefined : await azureCredential(host);
+  return BlobStateStore.fromUrl(location, credential, host.blob);
 }

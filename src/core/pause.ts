@@ -133,7 +133,7 @@ async function pauseLocked(
     );
   }
   progress('removing the pod groups and the control plane');
-  await backend.purgeCluster(name);
+  await backend.purgeCluster(name, { keepStandby: true });
   const alreadyPaused = lifecycle.phase === 'Paused' && lifecycle.snapshot?.key === snapshot.key;
   await writeLifecycle(store, name, {
     phase: 'Paused',
@@ -339,7 +339,7 @@ async function resumeLocked(name: string, deps: ClusterDeps, options: ResumeOpti
   // adopted by the restored cluster.
   if (lifecycle.phase === 'Pausing' || (lifecycle.restore && lifecycle.restore.key !== chosen.key)) {
     progress('removing groups left by an interrupted pause or resume');
-    await backend.purgeCluster(name);
+    await backend.purgeCluster(name, { keepStandby: true });
   }
   const resuming =
     lifecycle.phase === 'Resuming' && lifecycle.restore?.key === chosen.key
@@ -358,7 +358,7 @@ async function resumeLocked(name: string, deps: ClusterDeps, options: ResumeOpti
   const failure = await restoreFailure(backend, groups);
   if (failure) {
     // Nothing half-restored stays up (or billed); the cluster is paused on its snapshots as before.
-    await backend.purgeCluster(name);
+    await backend.purgeCluster(name, { keepStandby: true });
     await writeLifecycle(store, name, {
       phase: 'Paused',
       since: lifecycle.phase === 'Paused' ? lifecycle.since : now(deps).toISOString(),

@@ -35,7 +35,7 @@ beforeAll(async () => {
   e = t.emulator as Emulator;
   azurite = await startAzurite();
   stateUrl = `${azurite.accountUrl}/frankenetes-state`;
-  store = openStateStore(stateUrl);
+  store = await openStateStore(stateUrl);
   oidc = await startGitHubOidc('repo:Codertocat/Hello-World:pull_request');
 });
 

@@ -21,7 +21,7 @@ const CLUSTER = clusterNameFor({ repository: REPOSITORY, pullRequest: PR });
 const SECOND = clusterNameFor({ repository: REPOSITORY, pullRequest: 2 });
 const dir = mkdtempSync(join(tmpdir(), 'frankenetes-e2e-app-'));
 const store = new LocalStateStore(dir);
-const backend = openBackend({ backend: 'docker' }, {});
+const backend = await openBackend({ backend: 'docker' }, {});
 let verbs: ClusterVerbs;
 let app: RunningApp;
 let commentId = 1;

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, cliProcess, docker, engineResources, kubectl, stateDir } from './harness.js';
+import { cli, cliProcess, docker, engineResources, eventually, kubectl, stateDir } from './harness.js';
 
 const C = 'e2e-p';
 const NS = 'shop';
@@ -115,11 +115,22 @@ async function mark(key: string) {
   );
 }
 
-async function expectNothingRuns() {
+const isSandbox = (c: { Names: string[]; Labels: Record<string, string> }) =>
+  c.Labels['frankenetes.kind'] === 'standby' && c.Names.some((n) => n.startsWith(`/${C}-standby-`));
+
+/**
+ * Nothing of the cluster runs. What may stay is frozen (the cgroup freezer: no CPU) standby
+ * sandboxes, which the resumed agent adopts, and the network they are on; no volume. Returns the
+ * sandboxes' IDs.
+ */
+async function expectNothingRuns(): Promise<string[]> {
   const left = await engineResources(C);
-  expect(left.containers.map((c) => c.Names[0])).toEqual([]);
+  const sandboxes = left.containers.filter((c) => isSandbox(c) && c.State === 'paused');
+  const rest = left.containers.filter((c) => !sandboxes.includes(c));
+  expect(rest.map((c) => `${c.Names[0]} ${c.State}`)).toEqual([]);
   expect(left.volumes.map((v) => v.Name)).toEqual([]);
-  expect(left.networks.map((n) => n.Name)).toEqual([]);
+  expect(left.networks.map((n) => n.Name)).toEqual(sandboxes.length ? [`frankenetes-${C}`] : []);
+  return sandboxes.map((c) => c.Id);
 }
 
 async function lifecycle() {
@@ -270,16 +281,29 @@ afterAll(async () => {
 describe('pause and resume', () => {
   let before: unknown;
   let podsBefore: Awaited<ReturnType<typeof webPods>>;
+  /** The standby sandboxes the first pause froze. */
+  let frozen: string[] = [];
 
   it('pause snapshots etcd into the state store and leaves nothing running', async () => {
     before = await objects();
     podsBefore = await webPods();
     expect(podsBefore.filter((p) => p.ready)).toHaveLength(3);
+    // The pool has learnt the web pods' shape (port 80 published) before the pause.
+    await eventually(
+      async () => {
+        const ready = (await engineResources(C)).containers.filter(
+          (c) => isSandbox(c) && c.Labels['frankenetes.standby-ports'] === '80/tcp',
+        );
+        expect(ready.length).toBeGreaterThanOrEqual(3);
+      },
+      { timeoutMs: 120_000, intervalMs: 1000 },
+    );
     const run = await pause();
     expect(run.stderr).toMatch(
       /paused in [\d.]+ s: snapshot \d{8}T\d{6}\.\d{3}Z \([\d.]+ KiB, 3 Ready pods\); nothing runs/,
     );
-    await expectNothingRuns();
+    frozen = await expectNothingRuns();
+    expect(frozen.length).toBeGreaterThanOrEqual(3);
     const status = await lifecycle();
     expect(status.phase).toBe('Paused');
     expect(status.groups).toEqual([]);
@@ -400,8 +424,24 @@ describe('pause and resume', () => {
       ok(await k('get', 'pods', '-n', NS, '-l', 'job-name=once', '-o', 'json'), 'job pod').stdout,
     ).items[0];
     expect(jobPod.status.phase).toBe('Succeeded');
-    const groups = (await engineResources(C)).containers.map((c) => c.Labels['frankenetes.pod']);
+    const containers = (await engineResources(C)).containers;
+    const groups = containers.map((c) => c.Labels['frankenetes.pod']);
     expect(groups).not.toContain(jobPod.metadata.name);
+    // Each web pod took a sandbox the pause froze, of its shape: port 80 published on 127.0.0.1,
+    // where it serves.
+    for (const pod of pods) {
+      const group = containers.find((c) => c.Labels['frankenetes.pod'] === pod.name)?.Labels[
+        'frankenetes.group'
+      ];
+      const infra = containers.find((c) => c.Names.includes(`/${group}`));
+      expect(frozen, `${pod.name}'s infra`).toContain(infra?.Id);
+      const published = (await docker.getContainer(infra?.Id ?? '').inspect()).NetworkSettings.Ports[
+        '80/tcp'
+      ];
+      expect(published?.[0]?.HostIp).toBe('127.0.0.1');
+      const page = await fetch(`http://127.0.0.1:${published?.[0]?.HostPort}/`);
+      expect(await page.text()).toBe('<h1>frankenetes testweb</h1>\n');
+    }
     // Secrets come back byte for byte; watches see revisions move forward (bumped, not reused).
     const secret = JSON.parse(ok(await k('get', 'secret', 'creds', '-n', NS, '-o', 'json'), 'secret').stdout);
     expect(Buffer.from(secret.data.password, 'base64').toString()).toBe('s3cr3t-value');
@@ -571,4 +611,16 @@ describe('a corrupted snapshot', () => {
     expect((await webPods()).filter((p) => p.ready)).toHaveLength(3);
     expect((await lifecycle()).lifecycle.restore.key).toBe(previous.key);
   }, 300_000);
+});
+
+describe('down of a paused cluster', () => {
+  it('removes its frozen sandboxes and network too', async () => {
+    await pause();
+    expect((await expectNothingRuns()).length).toBeGreaterThan(0);
+    ok(await cli(['down', '--name', C], env), 'down');
+    const left = await engineResources(C);
+    expect(left.containers.map((c) => c.Names[0])).toEqual([]);
+    expect(left.volumes.map((v) => v.Name)).toEqual([]);
+    expect(left.networks.map((n) => n.Name)).toEqual([]);
+  }, 120_000);
 });

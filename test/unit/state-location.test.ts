@@ -57,34 +57,34 @@ describe('parseBlobContainerUrl', () => {
 });
 
 describe('openStateStore', () => {
-  it('opens a directory as the filesystem store, the default when no location is given', () => {
+  it('opens a directory as the filesystem store, the default when no location is given', async () => {
     expect(isBlobLocation('/var/lib/frankenetes')).toBe(false);
-    const store = openStateStore('/tmp/some-state');
+    const store = await openStateStore('/tmp/some-state');
     expect(store).toBeInstanceOf(LocalStateStore);
     expect(store.location).toBe('/tmp/some-state');
-    expect(openStateStore(undefined)).toBeInstanceOf(LocalStateStore);
+    expect(await openStateStore(undefined)).toBeInstanceOf(LocalStateStore);
   });
 
-  it('opens a container URL as the Blob store, with the given credential', () => {
+  it('opens a container URL as the Blob store, with the given credential', async () => {
     const key = new StorageSharedKeyCredential('prstate', Buffer.from('key').toString('base64'));
-    const store = openStateStore('https://prstate.blob.core.windows.net/frankenetes', key);
+    const store = await openStateStore('https://prstate.blob.core.windows.net/frankenetes', key);
     expect(store).toBeInstanceOf(BlobStateStore);
     expect(store.location).toBe('https://prstate.blob.core.windows.net/frankenetes');
   });
 
-  it("needs no credential for Azurite's development account, but does for Azure", () => {
-    expect(openStateStore('http://127.0.0.1:10000/devstoreaccount1/frankenetes')).toBeInstanceOf(
+  it("needs no credential for Azurite's development account, but does for Azure", async () => {
+    expect(await openStateStore('http://127.0.0.1:10000/devstoreaccount1/frankenetes')).toBeInstanceOf(
       BlobStateStore,
     );
-    expect(() => openStateStore('https://prstate.blob.core.windows.net/frankenetes')).toThrow(
+    await expect(openStateStore('https://prstate.blob.core.windows.net/frankenetes')).rejects.toThrow(
       'Blob state store https://prstate.blob.core.windows.net/frankenetes: no credential given',
     );
   });
 
-  it('checks the lease length', () => {
-    expect(() =>
+  it('checks the lease length', async () => {
+    await expect(
       openStateStore('http://127.0.0.1:10000/devstoreaccount1/x-y', undefined, { leaseSeconds: 5 }),
-    ).toThrow('lease length must be 15 to 60 seconds, not 5');
+    ).rejects.toThrow('lease length must be 15 to 60 seconds, not 5');
   });
 });
 

@@ -14,7 +14,14 @@ import { PassThrough, Readable } from 'node:stream';
 import { extract, pack } from 'tar-stream';
 import { POD_IP_PLACEHOLDER, etcHostsFile, withPodIP } from '../local-pod.js';
 import { TAG } from '../names.js';
-import { StandbySandboxes, type StandbyOptions } from './docker-standby.js';
+import {
+  STANDBY_KIND,
+  StandbySandboxes,
+  portsShape,
+  standbyName,
+  standbyPrefix,
+  type StandbyOptions,
+} from './docker-standby.js';
 import type { PlannedGroup } from '../plan.js';
 import {
   BackendError,
@@ -97,6 +104,22 @@ function errorText(error: unknown): string {
  * Treats "already gone" as success: 404, 304 (already stopped), and Podman's 500 "no such …" when
  * something else (the agent deleting a pod's group) removed the object between list and remove.
  */
+/**
+ * Removes a container, running or not. Podman sometimes refuses a forced removal that races the
+ * container's own exit ("could not be stopped … container state improper"): tried again then.
+ */
+async function forceRemove(container: Docker.Container): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ignoreMissing(container.remove({ force: true, v: true }));
+      return;
+    } catch (error) {
+      if (attempt >= 3 || !/state improper|could not be stopped/i.test(errorText(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
+}
+
 async function ignoreMissing<T>(promise: Promise<T>): Promise<T | undefined> {
   try {
     return await promise;
@@ -380,12 +403,19 @@ export class DockerBackend implements ContainerGroupBackend {
     );
     const identity = { [LABEL.hash]: hash, [LABEL.definition]: JSON.stringify(redact(group)) };
     this.identities.set(group.name, identity);
-    const publishes = Boolean(group.ipAddress?.ports?.length || group.ipAddress?.dnsNameLabel);
+    // A sandbox publishes its ports on random host ports, so a group that asks for a fixed one
+    // takes a fresh infra container; so does one whose DNS label is its only address.
+    const fixedPorts =
+      Object.values(group.local?.hostPorts ?? {}).some((p) => p) ||
+      Boolean(group.ipAddress?.dnsNameLabel && !group.ipAddress.ports?.length);
     // A sandbox's hostname is fixed at its creation. Podman gives each member its own UTS namespace
     // with the pod's hostname while sharing the sandbox's network; Docker shares the sandbox's, so
     // there the pod's hostname needs a fresh sandbox.
     const ownHostname = !group.local?.hostname || (await this.isPodman());
-    const claimed = !publishes && ownHostname ? await this.standby?.claim(group.name) : undefined;
+    const claimed =
+      !fixedPorts && ownHostname
+        ? await this.standby?.claim(group.name, portsShape(group.ipAddress?.ports ?? []))
+        : undefined;
     const infra = claimed
       ? undefined
       : await this.createInfra(group, identity, ownHostname ? undefined : group.local?.hostname);
@@ -814,12 +844,12 @@ export class DockerBackend implements ContainerGroupBackend {
       members.map(async (m) => {
         const c = this.docker.getContainer(m.id);
         if (m.running && grace > 0) await ignoreMissing(c.stop({ t: grace })).catch(() => undefined);
-        await ignoreMissing(c.remove({ force: true, v: true }));
+        await forceRemove(c);
         this.startErrors.delete(m.id);
         this.manualRestarts.delete(m.id);
       }),
     );
-    if (infraId) await ignoreMissing(this.docker.getContainer(infraId).remove({ force: true, v: true }));
+    if (infraId) await forceRemove(this.docker.getContainer(infraId));
     if (this.secretFiles && !name.includes('/') && !name.startsWith('.')) {
       await rm(`${this.secretFiles.mountedAt}/${name}`, { recursive: true, force: true });
     }
@@ -1014,7 +1044,7 @@ export class DockerBackend implements ContainerGroupBackend {
     return () => stream.destroy();
   }
 
-  async purgeCluster(cluster: string): Promise<number> {
+  async purgeCluster(cluster: string, options: { keepStandby?: boolean } = {}): Promise<number> {
     const labels = { [TAG.cluster]: cluster, [LABEL.managed]: 'true' };
     const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
     const containers = matching(await this.docker.listContainers({ all: true, filters: { label } }), labels);
@@ -1027,30 +1057,63 @@ export class DockerBackend implements ContainerGroupBackend {
       );
     const groups = groupsOf();
     // From this one listing, not a listing per group: each costs the engine far more than a removal.
-    const remove = (group: string) => {
+    const remove = async (group: string) => {
       const own = containers.filter((c) => c.Labels[LABEL.group] === group);
-      const infra = own.find((c) => c.Labels[LABEL.kind] === INFRA || c.Names.includes(`/${group}`));
+      // A claimed sandbox carries the standby labels, not the group's: it is known by its name.
+      const infra =
+        own.find((c) => c.Labels[LABEL.kind] === INFRA) ??
+        containers.find((c) => c.Names.includes(`/${group}`));
       const members = own
         .filter((c) => c !== infra)
         .map((c) => ({ id: c.Id, running: c.State === 'running' }));
-      return this.removeGroup(group, members, infra?.Id, 0);
+      // A pod's claimed sandbox goes back to the pool: its members are gone, and a pod cannot
+      // change its network namespace (no added capabilities), so it is as good as a fresh one.
+      const recycle =
+        options.keepStandby && infra?.Labels[LABEL.kind] === STANDBY_KIND && infra.State === 'running';
+      await this.removeGroup(group, members, recycle ? undefined : infra?.Id, 0);
+      if (recycle) {
+        const sandbox = this.docker.getContainer(infra.Id);
+        await sandbox
+          .rename({ name: standbyName(cluster) })
+          .then(() => sandbox.pause())
+          .catch(() => forceRemove(sandbox));
+      }
     };
     // The control plane first: its agent stops making pod groups and standby sandboxes.
     const controlPlane = groupsOf('control-plane');
     await Promise.all([...controlPlane].map(remove));
     await Promise.all([...groups].filter((g) => !controlPlane.has(g)).map(remove));
-    // What no group owns: standby sandboxes, and anything a crash left half made.
+    // What no group owns: standby sandboxes, and anything a crash left half made. Freezing an idle
+    // sandbox costs the engine a fraction of removing it (a removal runs a cleanup process per
+    // container), and a resumed agent adopts it instead of making a new one.
     const leftovers = matching(await this.docker.listContainers({ all: true, filters: { label } }), labels);
-    await Promise.all(
-      leftovers.map((c) => ignoreMissing(this.docker.getContainer(c.Id).remove({ force: true, v: true }))),
-    );
+    const kept = options.keepStandby ? leftovers.filter((c) => this.isIdleSandbox(c, cluster)) : [];
+    const removed = leftovers.filter((c) => !kept.includes(c));
+    await Promise.all([
+      ...removed.map((c) => forceRemove(this.docker.getContainer(c.Id))),
+      ...kept
+        .filter((c) => c.State === 'running')
+        .map((c) => ignoreMissing(this.docker.getContainer(c.Id).pause())),
+    ]);
     const volumes = matching((await this.docker.listVolumes({ filters: { label } })).Volumes ?? [], labels);
     await Promise.all(
       volumes.map((v) => ignoreMissing(this.docker.getVolume(v.Name).remove({ force: true }))),
     );
-    const networks = matching(await this.docker.listNetworks({ filters: { label } }), labels);
+    const networks = kept.length
+      ? []
+      : matching(await this.docker.listNetworks({ filters: { label } }), labels);
     await Promise.all(networks.map((n) => ignoreMissing(this.docker.getNetwork(n.Id).remove())));
-    return groups.size + leftovers.length + volumes.length + networks.length;
+    return groups.size + removed.length + volumes.length + networks.length;
+  }
+
+  /** An unclaimed standby sandbox of the cluster, running or frozen, on the cluster's network. */
+  private isIdleSandbox(c: Docker.ContainerInfo, cluster: string): boolean {
+    return (
+      c.Labels[LABEL.kind] === STANDBY_KIND &&
+      c.Names.some((n) => n.startsWith(`/${standbyPrefix(cluster)}`)) &&
+      (c.State === 'running' || c.State === 'paused') &&
+      !!c.NetworkSettings?.Networks?.[this.networkName(cluster)]
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { BlobStateStore, type BlobCredential, type BlobStateStoreOptions } from './blob.js';
+import type { BlobCredential, BlobStateStoreOptions } from './blob.js';
 import { LocalStateStore } from './fs.js';
 import type { StateStore } from './store.js';
 
@@ -11,11 +11,15 @@ export function isBlobLocation(location: string): boolean {
  * The store at a location given by a user: a blob container URL (with an Azure AD credential or
  * account key; Azurite's URL needs none) or a directory (default: see defaultStateDir).
  */
-export function openStateStore(
+export async function openStateStore(
   location: string | undefined,
   credential?: BlobCredential,
   options: BlobStateStoreOptions = {},
-): StateStore {
-  if (location && isBlobLocation(location)) return BlobStateStore.fromUrl(location, credential, options);
+): Promise<StateStore> {
+  if (location && isBlobLocation(location)) {
+    // The Azure SDK only when a blob store is asked for.
+    const { BlobStateStore } = await import('./blob.js');
+    return BlobStateStore.fromUrl(location, credential, options);
+  }
   return new LocalStateStore(location || undefined);
 }
