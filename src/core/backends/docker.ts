@@ -104,22 +104,6 @@ function errorText(error: unknown): string {
  * Treats "already gone" as success: 404, 304 (already stopped), and Podman's 500 "no such …" when
  * something else (the agent deleting a pod's group) removed the object between list and remove.
  */
-/**
- * Removes a container, running or not. Podman sometimes refuses a forced removal that races the
- * container's own exit ("could not be stopped … container state improper"): tried again then.
- */
-async function forceRemove(container: Docker.Container): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await ignoreMissing(container.remove({ force: true, v: true }));
-      return;
-    } catch (error) {
-      if (attempt >= 3 || !/state improper|could not be stopped/i.test(errorText(error))) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
-    }
-  }
-}
-
 async function ignoreMissing<T>(promise: Promise<T>): Promise<T | undefined> {
   try {
     return await promise;
@@ -133,6 +117,22 @@ async function ignoreMissing<T>(promise: Promise<T>): Promise<T | undefined> {
       return undefined;
     }
     throw error;
+  }
+}
+
+/**
+ * Removes a container, running or not. Podman sometimes refuses a forced removal that races the
+ * container's own exit ("could not be stopped … container state improper"): tried again then.
+ */
+async function forceRemove(container: Docker.Container): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ignoreMissing(container.remove({ force: true, v: true }));
+      return;
+    } catch (error) {
+      if (attempt >= 3 || !/state improper|could not be stopped/i.test(errorText(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
   }
 }
 
