@@ -21,6 +21,39 @@ export function portsShape(ports: readonly { port: number; protocol?: string }[]
   return [...keys].sort().join(',');
 }
 
+/**
+ * Port keys ("80/tcp") published on 127.0.0.1, as the engine's create call takes them; a host port
+ * of 0 (or none) lets the engine pick one.
+ */
+export function publishOnLoopback(ports: { key: string; hostPort?: number }[]): {
+  ExposedPorts: Record<string, object>;
+  PortBindings: Record<string, { HostIp: string; HostPort: string }[]>;
+} {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const { key, hostPort } of ports) {
+    exposed[key] = {};
+    bindings[key] = [{ HostIp: '127.0.0.1', HostPort: hostPort ? String(hostPort) : '' }];
+  }
+  return { ExposedPorts: exposed, PortBindings: bindings };
+}
+
+/**
+ * An unclaimed sandbox of the cluster (named with the standby prefix), running or frozen, with an
+ * address on the cluster's network: one a pause keeps and a starting agent adopts.
+ */
+export function idleSandboxAddress(
+  c: Docker.ContainerInfo,
+  cluster: string,
+  network: string,
+  kindLabel: string,
+): string | undefined {
+  const named = c.Names.some((n) => n.startsWith(`/${standbyPrefix(cluster)}`));
+  const alive = c.State === 'running' || c.State === 'paused';
+  const ip = c.NetworkSettings?.Networks?.[network]?.IPAddress;
+  return c.Labels[kindLabel] === STANDBY_KIND && named && alive && ip ? ip : undefined;
+}
+
 export interface StandbyOptions {
   cluster: string;
   /** How many started sandboxes to keep ready, all shapes together. */
@@ -107,8 +140,8 @@ export class StandbySandboxes {
         if (!groupsWithMembers.has(name)) stale.push(c);
         continue;
       }
-      const ip = c.NetworkSettings?.Networks?.[network]?.IPAddress;
-      if ((c.State === 'running' || c.State === 'paused') && ip) {
+      const ip = idleSandboxAddress(c, cluster, network, labels.kind);
+      if (ip) {
         const shape = c.Labels[STANDBY_PORTS_LABEL] ?? '';
         this.listOf(shape).push({ id: c.Id, ip, frozen: c.State === 'paused' });
         this.asked(shape);
@@ -198,22 +231,19 @@ export class StandbySandboxes {
     try {
       const evicted = next.evictFrom === undefined ? undefined : this.listOf(next.evictFrom).pop();
       if (evicted) await this.remove(evicted.id);
-      const exposed: Record<string, object> = {};
-      const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-      for (const key of next.shape ? next.shape.split(',') : []) {
-        exposed[key] = {};
-        bindings[key] = [{ HostIp: '127.0.0.1', HostPort: '' }];
-      }
+      const { ExposedPorts, PortBindings } = publishOnLoopback(
+        (next.shape ? next.shape.split(',') : []).map((key) => ({ key })),
+      );
       const name = standbyName(this.options.cluster);
       const sandbox = await this.docker.createContainer({
         name,
         Image: this.options.pauseImage,
         Hostname: name,
         Labels: this.labels(next.shape),
-        ExposedPorts: exposed,
+        ExposedPorts,
         HostConfig: {
           NetworkMode: this.options.network,
-          PortBindings: bindings,
+          PortBindings,
           RestartPolicy: { Name: 'always' },
         },
       });

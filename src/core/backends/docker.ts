@@ -17,9 +17,10 @@ import { TAG } from '../names.js';
 import {
   STANDBY_KIND,
   StandbySandboxes,
+  idleSandboxAddress,
   portsShape,
+  publishOnLoopback,
   standbyName,
-  standbyPrefix,
   type StandbyOptions,
 } from './docker-standby.js';
 import type { PlannedGroup } from '../plan.js';
@@ -594,24 +595,22 @@ export class DockerBackend implements ContainerGroupBackend {
     hostname?: string,
   ): Promise<Docker.Container> {
     const cluster = this.clusterOf(group);
-    const exposed: Record<string, object> = {};
-    const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-    for (const p of group.ipAddress?.ports ?? []) {
-      const key = `${p.port}/${(p.protocol ?? 'TCP').toLowerCase()}`;
-      exposed[key] = {};
-      const hostPort = group.local?.hostPorts?.[p.port] ?? 0;
-      bindings[key] = [{ HostIp: '127.0.0.1', HostPort: hostPort ? String(hostPort) : '' }];
-    }
+    const { ExposedPorts, PortBindings } = publishOnLoopback(
+      (group.ipAddress?.ports ?? []).map((p) => ({
+        key: portsShape([p]),
+        hostPort: group.local?.hostPorts?.[p.port],
+      })),
+    );
     const label = group.ipAddress?.dnsNameLabel;
     const infra = await this.docker.createContainer({
       name: group.name,
       Image: this.pauseImage,
       Hostname: hostname ?? group.name.slice(0, 63),
       Labels: this.labels(group, { [LABEL.kind]: INFRA, ...identity }),
-      ExposedPorts: exposed,
+      ExposedPorts,
       HostConfig: {
         NetworkMode: this.networkName(cluster),
-        PortBindings: bindings,
+        PortBindings,
         RestartPolicy: { Name: 'always' },
       },
       NetworkingConfig: {
@@ -1087,7 +1086,9 @@ export class DockerBackend implements ContainerGroupBackend {
     // sandbox costs the engine a fraction of removing it (a removal runs a cleanup process per
     // container), and a resumed agent adopts it instead of making a new one.
     const leftovers = matching(await this.docker.listContainers({ all: true, filters: { label } }), labels);
-    const kept = options.keepStandby ? leftovers.filter((c) => this.isIdleSandbox(c, cluster)) : [];
+    const kept = options.keepStandby
+      ? leftovers.filter((c) => idleSandboxAddress(c, cluster, this.networkName(cluster), LABEL.kind))
+      : [];
     const removed = leftovers.filter((c) => !kept.includes(c));
     await Promise.all([
       ...removed.map((c) => forceRemove(this.docker.getContainer(c.Id))),
@@ -1104,16 +1105,6 @@ export class DockerBackend implements ContainerGroupBackend {
       : matching(await this.docker.listNetworks({ filters: { label } }), labels);
     await Promise.all(networks.map((n) => ignoreMissing(this.docker.getNetwork(n.Id).remove())));
     return groups.size + removed.length + volumes.length + networks.length;
-  }
-
-  /** An unclaimed standby sandbox of the cluster, running or frozen, on the cluster's network. */
-  private isIdleSandbox(c: Docker.ContainerInfo, cluster: string): boolean {
-    return (
-      c.Labels[LABEL.kind] === STANDBY_KIND &&
-      c.Names.some((n) => n.startsWith(`/${standbyPrefix(cluster)}`)) &&
-      (c.State === 'running' || c.State === 'paused') &&
-      !!c.NetworkSettings?.Networks?.[this.networkName(cluster)]
-    );
   }
 }
 
