@@ -20,8 +20,8 @@ var docker = __webpack_require__(23880);
 var names = __webpack_require__(22483);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(73024);
-// EXTERNAL MODULE: ./node_modules/@kubernetes/client-node/dist/index.js + 805 modules
-var dist = __webpack_require__(54852);
+// EXTERNAL MODULE: ./node_modules/@kubernetes/client-node/dist/index.js + 804 modules
+var dist = __webpack_require__(83325);
 ;// CONCATENATED MODULE: ./src/core/node.ts
 
 

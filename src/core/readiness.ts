@@ -1,4 +1,5 @@
-import { CoreV1Api, Health, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { V1ComponentStatusList, V1Node, V1Pod, V1PodList } from '@kubernetes/client-node';
+import { kubeHttp, type KubeHttp, type KubeHttpError } from './kube-http.js';
 
 export interface ReadyOptions {
   /** The virtual node that must be Ready and schedulable. */
@@ -36,17 +37,16 @@ const FATAL_CHECK_MS = 2000;
  */
 export const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-function statusOf(error: unknown): number | undefined {
-  return (error as { code?: number }).code;
-}
+const statusOf = (error: unknown) => (error as KubeHttpError).status;
 
 /** Creates the `default` ServiceAccount in every initial namespace that lacks one. */
-export async function ensureDefaultServiceAccounts(kc: KubeConfig): Promise<string | undefined> {
-  const core = kc.makeApiClient(CoreV1Api);
+export async function ensureDefaultServiceAccounts(api: KubeHttp): Promise<string | undefined> {
   const missing = await Promise.all(
     INITIAL_NAMESPACES.map(async (namespace) => {
       try {
-        await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'default' } } });
+        await api.call('POST', `/api/v1/namespaces/${namespace}/serviceaccounts`, {
+          body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } },
+        });
       } catch (error) {
         if (statusOf(error) === 409) return undefined; // made by the controller, or by an earlier up
         return `${namespace} (${statusOf(error) ?? (error as Error).message})`;
@@ -58,18 +58,20 @@ export async function ensureDefaultServiceAccounts(kc: KubeConfig): Promise<stri
   return failed.length ? `creating default service accounts in ${failed.join(', ')}` : undefined;
 }
 
-async function apiProblem(kc: KubeConfig): Promise<string | undefined> {
+async function apiProblem(api: KubeHttp): Promise<string | undefined> {
   try {
-    return (await new Health(kc).readyz({ timeout: 2000 })) ? undefined : 'API server /readyz is not ok';
+    await api.call('GET', '/readyz', { timeoutMs: 2000 });
+    return undefined;
   } catch (error) {
+    if (statusOf(error)) return 'API server /readyz is not ok';
     return `API server not answering (${(error as Error).message})`;
   }
 }
 
 /** The controller-manager and scheduler, as the API server sees them (it probes both on localhost). */
-async function componentsProblem(kc: KubeConfig): Promise<string | undefined> {
+async function componentsProblem(api: KubeHttp): Promise<string | undefined> {
   try {
-    const statuses = await kc.makeApiClient(CoreV1Api).listComponentStatus();
+    const statuses = await api.call<V1ComponentStatusList>('GET', '/api/v1/componentstatuses');
     const unhealthy = statuses.items
       .filter((s) => !s.conditions?.some((c) => c.type === 'Healthy' && c.status === 'True'))
       .map((s) => s.metadata?.name ?? '?');
@@ -84,12 +86,12 @@ const NODE_CONTROLLER_TAINTS = new Set(['node.kubernetes.io/not-ready', 'node.ku
 
 /** What keeps the virtual node from taking pods, or undefined when it is Ready and untainted. */
 export async function nodeProblem(
-  kc: KubeConfig,
+  api: KubeHttp,
   node: string,
   freshSince?: Date,
 ): Promise<string | undefined> {
   try {
-    const n = await kc.makeApiClient(CoreV1Api).readNode({ name: node });
+    const n = await api.call<V1Node>('GET', `/api/v1/nodes/${encodeURIComponent(node)}`);
     const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
     if (ready?.status !== 'True') return `node ${node} not Ready yet`;
     if (!isAfter(ready.lastHeartbeatTime, freshSince)) return `waiting for node ${node} to register again`;
@@ -102,6 +104,8 @@ export async function nodeProblem(
 
 /** A pod as a user's first `kubectl run` makes it, for a server-side dry run. */
 const PROBE_POD: V1Pod = {
+  apiVersion: 'v1',
+  kind: 'Pod',
   metadata: { name: 'frankenetes-admission-check' },
   spec: { containers: [{ name: 'check', image: 'localhost/frankenetes/pause:1' }] },
 };
@@ -110,16 +114,12 @@ const PROBE_POD: V1Pod = {
  * Whether a pod created now would be admitted: a server-side dry run through every admission
  * plugin (the ServiceAccount plugin refuses pods until `default` exists), persisting nothing.
  */
-async function admissionProblem(kc: KubeConfig): Promise<string | undefined> {
+async function admissionProblem(api: KubeHttp): Promise<string | undefined> {
   try {
-    await kc
-      .makeApiClient(CoreV1Api)
-      .createNamespacedPod({ namespace: 'default', body: PROBE_POD, dryRun: 'All' });
+    await api.call('POST', '/api/v1/namespaces/default/pods?dryRun=All', { body: PROBE_POD });
     return undefined;
   } catch (error) {
-    const body = (error as { body?: string }).body ?? '';
-    const message = /"message":"([^"]*)"/.exec(body)?.[1] ?? (error as Error).message;
-    return `a new pod would not be admitted yet (${message.split('\n')[0]})`;
+    return `a new pod would not be admitted yet (${(error as Error).message.split('\n')[0]})`;
   }
 }
 
@@ -130,25 +130,32 @@ async function admissionProblem(kc: KubeConfig): Promise<string | undefined> {
  * itself (see INITIAL_NAMESPACES), and the remaining checks run side by side.
  */
 export async function waitForCluster(kubeconfig: string, options: ReadyOptions): Promise<void> {
-  const kc = new KubeConfig();
-  kc.loadFromString(kubeconfig);
+  const api = kubeHttp(kubeconfig);
+  try {
+    await pollUntilReady(api, options);
+  } finally {
+    api.close();
+  }
+}
+
+async function pollUntilReady(api: KubeHttp, options: ReadyOptions): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 180_000;
   const deadline = Date.now() + timeoutMs;
   let accountsMade = false;
   let fatalCheckedAt = 0;
   let last: string | undefined = 'not checked';
   while (Date.now() < deadline) {
-    let problem = await apiProblem(kc);
+    let problem = await apiProblem(api);
     if (!problem && !accountsMade) {
-      problem = await ensureDefaultServiceAccounts(kc);
+      problem = await ensureDefaultServiceAccounts(api);
       accountsMade = !problem;
     }
     if (!problem) {
       const found = await Promise.all([
-        componentsProblem(kc),
-        nodeProblem(kc, options.node, options.freshSince),
+        componentsProblem(api),
+        nodeProblem(api, options.node, options.freshSince),
       ]);
-      problem = found.find(Boolean) ?? (await admissionProblem(kc));
+      problem = found.find(Boolean) ?? (await admissionProblem(api));
     }
     if (!problem) return;
     if (options.fatal && Date.now() - fatalCheckedAt >= FATAL_CHECK_MS) {
@@ -172,13 +179,16 @@ const podKey = (pod: V1Pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}
 
 /** The pods that are Ready now, as `namespace/name`, sorted (pause records them with its snapshot). */
 export async function readyPods(kubeconfig: string): Promise<string[]> {
-  const kc = new KubeConfig();
-  kc.loadFromString(kubeconfig);
-  const list = await kc.makeApiClient(CoreV1Api).listPodForAllNamespaces();
-  return list.items
-    .filter((pod) => isReady(pod))
-    .map(podKey)
-    .sort();
+  const api = kubeHttp(kubeconfig);
+  try {
+    const list = await api.call<V1PodList>('GET', '/api/v1/pods');
+    return list.items
+      .filter((pod) => isReady(pod))
+      .map(podKey)
+      .sort();
+  } finally {
+    api.close();
+  }
 }
 
 /**
@@ -192,16 +202,22 @@ export async function waitForPods(
   options: Omit<ReadyOptions, 'node'>,
 ): Promise<void> {
   if (!pods.length) return;
-  const kc = new KubeConfig();
-  kc.loadFromString(kubeconfig);
-  const core = kc.makeApiClient(CoreV1Api);
+  const api = kubeHttp(kubeconfig);
+  try {
+    await pollUntilPodsReady(api, pods, options);
+  } finally {
+    api.close();
+  }
+}
+
+async function pollUntilPodsReady(api: KubeHttp, pods: string[], options: Omit<ReadyOptions, 'node'>) {
   const timeoutMs = options.timeoutMs ?? 180_000;
   const deadline = Date.now() + timeoutMs;
   let last = '';
   let waiting = pods;
   while (Date.now() < deadline) {
     try {
-      const items = (await core.listPodForAllNamespaces()).items;
+      const items = (await api.call<V1PodList>('GET', '/api/v1/pods')).items;
       const ready = new Set(items.filter((pod) => isReady(pod, options.freshSince)).map(podKey));
       waiting = pods.filter((p) => !ready.has(p));
     } catch (error) {

@@ -443,23 +443,23 @@ export class DockerBackend implements ContainerGroupBackend {
     const unwritten = new Set(
       volumes.filter((v) => v.secret && !files?.volumes.has(v.name)).map((v) => v.name),
     );
-    const createMembers = async (list: AnyContainer[], kind: 'init' | 'container') => {
-      const members = await Promise.all(list.map((c) => this.createMember(group, member, c, kind, identity)));
-      await Promise.all(list.map((c, i) => this.writeSecretVolumes(group, c, members[i], unwritten)));
-      return members;
+    const createMember = async (c: AnyContainer, kind: 'init' | 'container') => {
+      const created = await this.createMember(group, member, c, kind, identity);
+      await this.writeSecretVolumes(group, c, created, unwritten);
+      await sandboxReady;
+      return created;
     };
-    const inits = await createMembers(group.initContainers ?? [], 'init');
-    await sandboxReady;
-    for (const init of inits) {
+    for (const c of group.initContainers ?? []) {
+      const init = await createMember(c, 'init');
       if (!(await this.startMember(group, init))) return;
       const result = (await init.wait()) as { StatusCode: number };
       if (result.StatusCode !== 0) return; // the group reports the failed init container; nothing else starts
     }
-    const members = await createMembers(group.containers, 'container');
-    await sandboxReady;
-    // One after another in the group's order, as the kubelet starts a pod's containers: the first
-    // ones (etcd and the API server in the control plane) get going soonest.
-    for (const m of members) await this.startMember(group, m);
+    // One after another in the group's order, as the kubelet starts a pod's containers. Each is
+    // created, given its secret volumes and started before the next is created (the engine does
+    // these one at a time anyway), so the first ones (etcd and the API server in the control
+    // plane) start without waiting for the others' files.
+    for (const c of group.containers) await this.startMember(group, await createMember(c, 'container'));
   }
 
   /**
