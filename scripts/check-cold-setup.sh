@@ -82,4 +82,4 @@ out=$("$FRANKENETES_BUILD_CACHE/bin/kubectl" version --client 2>&1)
 if grep -E 'build-images: (building|packaging)' "$work/again.log" >&2; then
   fail "the second set-up rebuilt something (lines above)"
 fi
-log "ok: ${#images[@]} images built from an empty cache, and a second run reused it"
+log "${#images[@]} images built from an empty cache, and a second run reused it"

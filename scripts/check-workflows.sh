@@ -11,4 +11,4 @@ if [ ! -x "$bin" ] || ! "$bin" -version | grep -q "${ACTIONLINT_VERSION#v}"; the
   (cd / && GOFLAGS=-mod=mod go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION")
 fi
 "$bin" -no-color .github/workflows/*.yml examples/workflows/*.yml
-echo "check-workflows: actionlint passed on $(ls .github/workflows/*.yml examples/workflows/*.yml | wc -l) workflows" >&2
+echo "check-workflows: actionlint found no problem in $(ls .github/workflows/*.yml examples/workflows/*.yml | wc -l) workflows" >&2
