@@ -55,7 +55,7 @@ async function openStore(location) {
     // Inside ACI: the group's managed identity (FRANKENETES_MANAGED_IDENTITY); no key in the group.
     const [{ openStateStore }, { createAzureCredential }] = await Promise.all([
         Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 44117)),
-        Promise.all(/* import() */[__webpack_require__.e(738), __webpack_require__.e(989), __webpack_require__.e(488)]).then(__webpack_require__.bind(__webpack_require__, 72633)),
+        Promise.all(/* import() */[__webpack_require__.e(112), __webpack_require__.e(738), __webpack_require__.e(989), __webpack_require__.e(14)]).then(__webpack_require__.bind(__webpack_require__, 72633)),
     ]);
     return openStateStore(location, createAzureCredential({}));
 }

@@ -2,6 +2,139 @@ export const id = 341;
 export const ids = [341];
 export const modules = {
 
+/***/ 99629:
+/***/ ((module, __unused_webpack_exports, __webpack_require__) => {
+
+
+
+const https = __webpack_require__(65692)
+const http = __webpack_require__(58611)
+const { URL } = __webpack_require__(87016)
+
+class HttpProxyAgent extends http.Agent {
+  constructor (options) {
+    const { proxy, proxyRequestOptions, ...opts } = options
+    super(opts)
+    this.proxy = typeof proxy === 'string'
+      ? new URL(proxy)
+      : proxy
+    this.proxyRequestOptions = proxyRequestOptions || {}
+  }
+
+  createConnection (options, callback) {
+    const requestOptions = {
+      ...this.proxyRequestOptions,
+      method: 'CONNECT',
+      host: this.proxy.hostname,
+      port: this.proxy.port,
+      path: `${options.host}:${options.port}`,
+      setHost: false,
+      headers: { ...this.proxyRequestOptions.headers, connection: this.keepAlive ? 'keep-alive' : 'close', host: `${options.host}:${options.port}` },
+      agent: false,
+      timeout: options.timeout || 0
+    }
+
+    if (this.proxy.username || this.proxy.password) {
+      const base64 = Buffer.from(`${decodeURIComponent(this.proxy.username || '')}:${decodeURIComponent(this.proxy.password || '')}`).toString('base64')
+      requestOptions.headers['proxy-authorization'] = `Basic ${base64}`
+    }
+
+    if (this.proxy.protocol === 'https:') {
+      requestOptions.servername = this.proxy.hostname
+    }
+
+    const request = (this.proxy.protocol === 'http:' ? http : https).request(requestOptions)
+    request.once('connect', (response, socket, head) => {
+      request.removeAllListeners()
+      socket.removeAllListeners()
+      if (response.statusCode === 200) {
+        callback(null, socket)
+      } else {
+        socket.destroy()
+        callback(new Error(`Bad response: ${response.statusCode}`), null)
+      }
+    })
+
+    request.once('timeout', () => {
+      request.destroy(new Error('Proxy timeout'))
+    })
+
+    request.once('error', err => {
+      request.removeAllListeners()
+      callback(err, null)
+    })
+
+    request.end()
+  }
+}
+
+class HttpsProxyAgent extends https.Agent {
+  constructor (options) {
+    const { proxy, proxyRequestOptions, ...opts } = options
+    super(opts)
+    this.proxy = typeof proxy === 'string'
+      ? new URL(proxy)
+      : proxy
+    this.proxyRequestOptions = proxyRequestOptions || {}
+  }
+
+  createConnection (options, callback) {
+    const requestOptions = {
+      ...this.proxyRequestOptions,
+      method: 'CONNECT',
+      host: this.proxy.hostname,
+      port: this.proxy.port,
+      path: `${options.host}:${options.port}`,
+      setHost: false,
+      headers: { ...this.proxyRequestOptions.headers, connection: this.keepAlive ? 'keep-alive' : 'close', host: `${options.host}:${options.port}` },
+      agent: false,
+      timeout: options.timeout || 0
+    }
+
+    if (this.proxy.username || this.proxy.password) {
+      const base64 = Buffer.from(`${decodeURIComponent(this.proxy.username || '')}:${decodeURIComponent(this.proxy.password || '')}`).toString('base64')
+      requestOptions.headers['proxy-authorization'] = `Basic ${base64}`
+    }
+
+    // Necessary for the TLS check with the proxy to succeed.
+    if (this.proxy.protocol === 'https:') {
+      requestOptions.servername = this.proxy.hostname
+    }
+
+    const request = (this.proxy.protocol === 'http:' ? http : https).request(requestOptions)
+    request.once('connect', (response, socket, head) => {
+      request.removeAllListeners()
+      socket.removeAllListeners()
+      if (response.statusCode === 200) {
+        const secureSocket = super.createConnection({ ...options, socket })
+        callback(null, secureSocket)
+      } else {
+        socket.destroy()
+        callback(new Error(`Bad response: ${response.statusCode}`), null)
+      }
+    })
+
+    request.once('timeout', () => {
+      request.destroy(new Error('Proxy timeout'))
+    })
+
+    request.once('error', err => {
+      request.removeAllListeners()
+      callback(err, null)
+    })
+
+    request.end()
+  }
+}
+
+module.exports = {
+  HttpProxyAgent,
+  HttpsProxyAgent
+}
+
+
+/***/ }),
+
 /***/ 8341:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -14,16 +147,13 @@ __webpack_require__.d(__webpack_exports__, {
   runAgent: () => (/* binding */ runAgent)
 });
 
-// EXTERNAL MODULE: ./src/core/backends/docker.ts + 1 modules
-var docker = __webpack_require__(23880);
+// EXTERNAL MODULE: ./src/core/backends/docker.ts + 2 modules
+var docker = __webpack_require__(1823);
 // EXTERNAL MODULE: ./src/core/names.ts
 var names = __webpack_require__(22483);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(73024);
-// EXTERNAL MODULE: ./node_modules/@kubernetes/client-node/dist/index.js + 804 modules
-var dist = __webpack_require__(83325);
 ;// CONCATENATED MODULE: ./src/core/node.ts
-
 
 /** Defaults for a local engine; on ACI the regional quota (100 cores, 100 groups) is the real bound. */
 const DEFAULT_NODE_CAPACITY = { cpu: '16', memory: '64Gi', pods: '110' };
@@ -97,6 +227,10 @@ function nodeStatus(id, now) {
         declaredFeatures: DECLARED_FEATURES,
     };
 }
+/** A MicroTime on the wire: RFC 3339 with exactly six fractional digits, which the API server requires. */
+function microTime(date) {
+    return date.toISOString().replace(/Z$/, '000Z'); // toISOString gives milliseconds: three digits
+}
 function leaseObject(node, now) {
     return {
         apiVersion: 'coordination.k8s.io/v1',
@@ -105,8 +239,7 @@ function leaseObject(node, now) {
         spec: {
             holderIdentity: node,
             leaseDurationSeconds: LEASE_SECONDS,
-            // MicroTime needs exactly six fractional digits on the wire.
-            renewTime: new dist/* V1MicroTime */.Nun(now.getTime()),
+            renewTime: microTime(now),
         },
     };
 }
@@ -168,74 +301,31 @@ function configFromEnv(env = process.env) {
     };
 }
 
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __webpack_require__(44708);
-var external_node_https_default = /*#__PURE__*/__webpack_require__.n(external_node_https_);
+// EXTERNAL MODULE: ./src/core/kube-http.ts
+var kube_http = __webpack_require__(67819);
 ;// CONCATENATED MODULE: ./src/agent/kube.ts
 
 
+/** The body type of a JSON merge patch (RFC 7386), as the kubelet sends its status writes. */
+const MERGE_PATCH = 'application/merge-patch+json';
 /**
- * A raw JSON request with the agent's credentials. Needed where @kubernetes/client-node would drop
- * fields it does not know yet (node.status.declaredFeatures).
+ * The agent's API client, with its kubeconfig's credentials (fixed for its life). Its requests
+ * share one keep-alive pool: a TLS handshake with a client certificate per call would be most of
+ * the agent's CPU per pod, and API server CPU too.
  */
-async function rawRequest(kc, method, path, body, contentType = 'application/json') {
-    const server = new URL(kc.getCurrentCluster()?.server ?? '');
-    const options = {
-        method,
-        host: server.hostname,
-        port: server.port,
-        path,
-        headers: { 'Content-Type': contentType, Accept: 'application/json' },
-    };
-    await kc.applyToHTTPSOptions(options);
-    return new Promise((resolve, reject) => {
-        const req = (0,external_node_https_.request)(options, (res) => {
-            let data = '';
-            res.setEncoding('utf8');
-            res.on('data', (chunk) => (data += chunk));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
-        });
-        req.on('error', reject);
-        req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${path} timed out`)));
-        req.end(body === undefined ? undefined : JSON.stringify(body));
-    });
+function loadKubeApi(path) {
+    return (0,kube_http/* kubeHttp */.s)((0,external_node_fs_.readFileSync)(path, 'utf8'));
 }
-/**
- * A KubeConfig whose requests share one keep-alive HTTPS agent. client-node makes a new agent for
- * every request, so each API call opened its own connection with a full TLS handshake (client
- * certificate included) on both ends: most of the agent's CPU per pod, and API server CPU too.
- * The credentials are the kubeconfig's, read once (the agent's are fixed for its life).
- */
-class KeepAliveKubeConfig extends dist.KubeConfig {
-    shared;
-    sharedAgent(made) {
-        if (!this.shared) {
-            const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = made.options;
-            const options = { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername };
-            this.shared = new external_node_https_.Agent({ ...options, keepAlive: true });
-        }
-        return this.shared;
-    }
-    async applySecurityAuthentication(context) {
-        await super.applySecurityAuthentication(context);
-        context.setAgent(this.sharedAgent(context.getAgent()));
-    }
-    async applyToHTTPSOptions(opts) {
-        await super.applyToHTTPSOptions(opts);
-        opts.agent = this.sharedAgent(opts.agent);
-    }
-}
-function loadKubeConfig(path) {
-    const kc = new KeepAliveKubeConfig();
-    kc.loadFromFile(path);
-    return kc;
-}
-/** HTTP status of a client-node error, if any. */
+/** HTTP status of a failed API call, if the server answered. */
 function statusOf(error) {
-    const e = error;
-    return e.code ?? e.statusCode ?? e.response?.statusCode;
+    return error instanceof kube_http/* KubeHttpError */.c ? error.status : undefined;
 }
+/** A path segment (a name or namespace), escaped. */
+const seg = (value) => encodeURIComponent(value ?? '');
 
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __webpack_require__(44708);
+var external_node_https_default = /*#__PURE__*/__webpack_require__.n(external_node_https_);
 // EXTERNAL MODULE: ./node_modules/ws/wrapper.mjs
 var wrapper = __webpack_require__(52977);
 // EXTERNAL MODULE: ./src/core/backend.ts
@@ -424,50 +514,49 @@ function startKubeletApi(config, backend, log) {
 ;// CONCATENATED MODULE: ./src/agent/node.ts
 
 
-
 const RENEW_MS = 10_000;
 /** Node status is refreshed less often than the lease, as the kubelet does. */
 const STATUS_EVERY = 6;
+const LEASES = '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases';
 /** Registers the node (create, or adopt after a restart) and writes its full status. */
-async function registerNode(kc, id) {
-    const core = kc.makeApiClient(dist.CoreV1Api);
+async function registerNode(api, id) {
     try {
-        await core.createNode({ body: nodeObject(id, new Date()) });
+        await api.call('POST', '/api/v1/nodes', { body: nodeObject(id, new Date()) });
     }
     catch (error) {
         if (statusOf(error) !== 409)
             throw error;
     }
-    await writeNodeStatus(kc, id);
+    await writeNodeStatus(api, id);
 }
-/** A merge patch of the status subresource, raw so that `declaredFeatures` survives. */
-async function writeNodeStatus(kc, id) {
-    const res = await rawRequest(kc, 'PATCH', `/api/v1/nodes/${id.name}/status`, { status: nodeStatus(id, new Date()) }, 'application/merge-patch+json');
-    if (res.status >= 300)
-        throw new Error(`node status update failed (${res.status}): ${res.body.slice(0, 300)}`);
+/** A merge patch of the status subresource (raw JSON, so `declaredFeatures` goes as written). */
+async function writeNodeStatus(api, id) {
+    await api.call('PATCH', `/api/v1/nodes/${seg(id.name)}/status`, {
+        body: { status: nodeStatus(id, new Date()) },
+        contentType: MERGE_PATCH,
+    });
 }
-async function renewLease(kc, node) {
-    const api = kc.makeApiClient(dist/* CoordinationV1Api */.hSW);
+async function renewLease(api, node) {
     const lease = leaseObject(node, new Date());
     try {
-        const current = await api.readNamespacedLease({ name: node, namespace: 'kube-node-lease' });
+        const current = await api.call('GET', `${LEASES}/${seg(node)}`);
         lease.metadata = { ...lease.metadata, resourceVersion: current.metadata?.resourceVersion };
-        await api.replaceNamespacedLease({ name: node, namespace: 'kube-node-lease', body: lease });
+        await api.call('PUT', `${LEASES}/${seg(node)}`, { body: lease });
     }
     catch (error) {
         if (statusOf(error) !== 404)
             throw error;
-        await api.createNamespacedLease({ namespace: 'kube-node-lease', body: lease });
+        await api.call('POST', LEASES, { body: lease });
     }
 }
 /** Renews the node's Lease every 10 s and refreshes its status every minute; returns a stopper. */
-function keepNodeAlive(kc, id, log) {
+function keepNodeAlive(api, id, log) {
     let tick = 0;
     const beat = async () => {
         try {
-            await renewLease(kc, id.name);
+            await renewLease(api, id.name);
             if (++tick % STATUS_EVERY === 0)
-                await writeNodeStatus(kc, id);
+                await writeNodeStatus(api, id);
         }
         catch (error) {
             log(`heartbeat failed: ${error.message}`);
@@ -1169,7 +1258,6 @@ function parseStartTimings(text) {
 
 
 
-
 // Engine events drive most updates; the resync only catches what they missed (each pass inspects every group).
 const RESYNC_MS = 30_000;
 // Group creations are CPU-bound on the engine: fewer at once finish the first pods sooner, same
@@ -1195,11 +1283,10 @@ const MAX_OUTPUT = 4096;
  * all just mark a pod dirty.
  */
 class PodController {
-    kc;
+    api;
     backend;
     config;
     log;
-    core;
     pods = new Map();
     /** Last status written per pod UID, so an unchanged status is not patched again. */
     written = new Map();
@@ -1242,18 +1329,26 @@ class PodController {
         onLivenessFailure: (key, container) => void this.restartContainer(key, container),
         onError: (key, container, error) => this.log(`probe ${key} ${container}: ${error.message}`),
     });
-    constructor(kc, backend, config, log) {
-        this.kc = kc;
+    constructor(api, backend, config, log) {
+        this.api = api;
         this.backend = backend;
         this.config = config;
         this.log = log;
-        this.core = kc.makeApiClient(dist.CoreV1Api);
     }
-    get fieldSelector() {
-        return `spec.nodeName=${this.config.node}`;
+    /** The pods bound to this node, from `resourceVersion` on when watching. */
+    podsPath(watchFrom) {
+        const query = new URLSearchParams({ fieldSelector: `spec.nodeName=${this.config.node}` });
+        if (watchFrom !== undefined) {
+            query.set('resourceVersion', watchFrom);
+            query.set('allowWatchBookmarks', 'true');
+        }
+        return `/api/v1/pods?${query}`;
+    }
+    listPods() {
+        return this.api.call('GET', this.podsPath());
     }
     async start() {
-        const list = await this.core.listPodForAllNamespaces({ fieldSelector: this.fieldSelector });
+        const list = await this.listPods();
         for (const pod of list.items)
             this.see(pod);
         const groups = await this.removeOrphans();
@@ -1316,7 +1411,7 @@ class PodController {
             // Relist: events may have been missed while the watch was down.
             setTimeout(async () => {
                 try {
-                    const list = await this.core.listPodForAllNamespaces({ fieldSelector: this.fieldSelector });
+                    const list = await this.listPods();
                     const seen = new Set(list.items.map(keyOf));
                     const gone = [...this.pods.keys()].filter((key) => !seen.has(key));
                     for (const key of gone)
@@ -1333,8 +1428,8 @@ class PodController {
                 }
             }, 1000);
         };
-        new dist/* Watch */.ox1(this.kc)
-            .watch('/api/v1/pods', { fieldSelector: this.fieldSelector, resourceVersion, allowWatchBookmarks: true }, (phase, pod) => {
+        this.api
+            .watch(this.podsPath(resourceVersion ?? ''), (phase, pod) => {
             if (phase === 'BOOKMARK' || phase === 'ERROR')
                 return;
             const key = keyOf(pod);
@@ -1347,7 +1442,7 @@ class PodController {
             if (!echo)
                 this.schedule(key);
         }, () => restart())
-            .then((controller) => this.stops.push(() => controller.abort()))
+            .then((stop) => this.stops.push(stop))
             .catch(() => restart());
     }
     /** Keeps the pod's latest version; one not yet started by any agent starts its timings. */
@@ -1726,12 +1821,12 @@ class PodController {
             }
         };
         for (const name of refs.configMaps) {
-            const cm = await fetchOptional(() => this.core.readNamespacedConfigMap({ name, namespace }));
+            const cm = await fetchOptional(() => this.api.call('GET', `/api/v1/namespaces/${seg(namespace)}/configmaps/${seg(name)}`));
             if (cm)
                 configMaps[name] = cm;
         }
         for (const name of refs.secrets) {
-            const secret = await fetchOptional(() => this.core.readNamespacedSecret({ name, namespace }));
+            const secret = await fetchOptional(() => this.api.call('GET', `/api/v1/namespaces/${seg(namespace)}/secrets/${seg(name)}`));
             if (secret)
                 secrets[name] = secret;
         }
@@ -1740,10 +1835,10 @@ class PodController {
             const account = pod.spec?.serviceAccountName ?? 'default';
             const expirationSeconds = projectedTokenExpiry(pod);
             try {
-                const token = await this.core.createNamespacedServiceAccountToken({
-                    name: account,
-                    namespace,
+                const token = await this.api.call('POST', `/api/v1/namespaces/${seg(namespace)}/serviceaccounts/${seg(account)}/token`, {
                     body: {
+                        apiVersion: 'authentication.k8s.io/v1',
+                        kind: 'TokenRequest',
                         spec: {
                             audiences: [],
                             expirationSeconds,
@@ -1760,7 +1855,7 @@ class PodController {
             }
             catch (error) {
                 const volume = tokenVolume(pod);
-                const reason = error.body?.message ?? error.message;
+                const reason = error.message; // the API's Status message
                 return {
                     ok: false,
                     reason: 'FailedMount',
@@ -1798,12 +1893,7 @@ class PodController {
         }
         try {
             // Grace 0 with a UID precondition: finishes this pod's deletion, never a newer pod of the same name.
-            await this.core.deleteNamespacedPod({
-                name: pod.metadata?.name ?? '',
-                namespace: pod.metadata?.namespace ?? '',
-                gracePeriodSeconds: 0,
-                body: { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } },
-            });
+            await this.api.call('DELETE', `/api/v1/namespaces/${seg(pod.metadata?.namespace)}/pods/${seg(pod.metadata?.name)}?gracePeriodSeconds=0`, { body: { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } } });
         }
         catch (error) {
             if (statusOf(error) !== 404 && statusOf(error) !== 409)
@@ -1820,7 +1910,7 @@ class PodController {
         const text = JSON.stringify(status);
         if (this.written.get(uid) === text)
             return;
-        const patched = await this.core.patchNamespacedPodStatus({ name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', body: { status } }, (0,dist/* setHeaderOptions */.OkF)('Content-Type', dist/* PatchStrategy */.Qve.MergePatch));
+        const patched = await this.api.call('PATCH', `/api/v1/namespaces/${seg(pod.metadata?.namespace)}/pods/${seg(pod.metadata?.name)}/status`, { body: { status }, contentType: MERGE_PATCH });
         this.written.set(uid, text);
         if (patched.metadata?.resourceVersion)
             this.ownVersions.set(uid, patched.metadata.resourceVersion);
@@ -1846,7 +1936,7 @@ class PodController {
             lastTimestamp: now,
             count: 1,
         };
-        await this.core.createNamespacedEvent({ namespace, body }).catch((error) => {
+        await this.api.call('POST', `/api/v1/namespaces/${seg(namespace)}/events`, { body }).catch((error) => {
             this.log(`event ${reason} for ${namespace}/${pod.metadata?.name} not recorded: ${error.message}`);
         });
     }
@@ -1896,7 +1986,7 @@ const log = (message) => process.stderr.write(`${new Date().toISOString()} agent
 /** The Frankenetes agent: a virtual kubelet that runs this node's pods as container groups. */
 async function runAgent() {
     const config = configFromEnv();
-    const kc = loadKubeConfig(config.kubeconfigPath);
+    const api = loadKubeApi(config.kubeconfigPath);
     const backend = await podBackend(config);
     const id = {
         name: config.node,
@@ -1910,7 +2000,7 @@ async function runAgent() {
     // The API server may still be starting: retry registration until it answers.
     for (let attempt = 1;; attempt++) {
         try {
-            await registerNode(kc, id);
+            await registerNode(api, id);
             break;
         }
         catch (error) {
@@ -1920,8 +2010,8 @@ async function runAgent() {
         }
     }
     log(`node ${config.node} registered`);
-    const stopHeartbeat = keepNodeAlive(kc, id, log);
-    const pods = new PodController(kc, backend, config, log);
+    const stopHeartbeat = keepNodeAlive(api, id, log);
+    const pods = new PodController(api, backend, config, log);
     if (backend instanceof docker/* DockerBackend */.P)
         await backend.startStandby();
     await pods.start();
@@ -1936,6 +2026,7 @@ async function runAgent() {
         backend.stopStandby();
     pods.stop();
     server.close();
+    api.close();
     return 0;
 }
 /**
@@ -1946,8 +2037,8 @@ async function runAgent() {
 async function podBackend(config) {
     if (config.azure) {
         const [{ AciBackend }, { createAzureCredential }] = await Promise.all([
-            Promise.all(/* import() */[__webpack_require__.e(312), __webpack_require__.e(869)]).then(__webpack_require__.bind(__webpack_require__, 43869)),
-            Promise.all(/* import() */[__webpack_require__.e(738), __webpack_require__.e(989), __webpack_require__.e(14)]).then(__webpack_require__.bind(__webpack_require__, 72633)),
+            Promise.all(/* import() */[__webpack_require__.e(112), __webpack_require__.e(312), __webpack_require__.e(869)]).then(__webpack_require__.bind(__webpack_require__, 43869)),
+            Promise.all(/* import() */[__webpack_require__.e(112), __webpack_require__.e(738), __webpack_require__.e(989), __webpack_require__.e(14)]).then(__webpack_require__.bind(__webpack_require__, 72633)),
         ]);
         return new AciBackend({
             subscriptionId: config.azure.subscriptionId,
@@ -1966,6 +2057,192 @@ async function podBackend(config) {
         },
     });
 }
+
+
+/***/ }),
+
+/***/ 67819:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   c: () => (/* binding */ KubeHttpError),
+/* harmony export */   s: () => (/* binding */ kubeHttp)
+/* harmony export */ });
+/* harmony import */ var hpagent__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(99611);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(44708);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(77030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_net__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(38815);
+
+
+
+
+class KubeHttpError extends Error {
+    status;
+    name = 'KubeHttpError';
+    constructor(message, 
+    /** The HTTP status, when the server answered. */
+    status) {
+        super(message);
+        this.status = status;
+    }
+}
+const fromBase64 = (value) => value ? Buffer.from(value, 'base64').toString() : undefined;
+const DEFAULT_TIMEOUT_MS = 10_000;
+/**
+ * A client for the current context of a kubeconfig as `renderKubeconfig` writes it: embedded CA,
+ * client certificate and key, optional `tls-server-name` and HTTP `proxy-url`.
+ */
+function kubeHttp(kubeconfig) {
+    const config = (0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .parse */ .qg)(kubeconfig);
+    const context = config.contexts?.find((c) => c.name === config['current-context'])?.context;
+    const cluster = config.clusters?.find((c) => c.name === context?.cluster)?.cluster;
+    const user = config.users?.find((u) => u.name === context?.user)?.user;
+    if (!cluster?.server || !user)
+        throw new KubeHttpError('the kubeconfig has no current cluster and user');
+    const server = new URL(cluster.server);
+    const tls = {
+        ca: fromBase64(cluster['certificate-authority-data']),
+        cert: fromBase64(user['client-certificate-data']),
+        key: fromBase64(user['client-key-data']),
+        // SNI takes a name, never an address (Node warns); the certificate is still checked against the host.
+        servername: cluster['tls-server-name'] ?? ((0,node_net__WEBPACK_IMPORTED_MODULE_2__.isIP)(server.hostname) ? undefined : server.hostname),
+        keepAlive: true,
+    };
+    const agent = cluster['proxy-url']
+        ? new hpagent__WEBPACK_IMPORTED_MODULE_0__/* .HttpsProxyAgent */ .bW({ ...tls, proxy: cluster['proxy-url'] })
+        : new node_https__WEBPACK_IMPORTED_MODULE_1__.Agent(tls);
+    const url = (path) => new URL(path, server);
+    const call = (method, path, options = {}) => new Promise((resolve, reject) => {
+        const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+        const req = (0,node_https__WEBPACK_IMPORTED_MODULE_1__.request)(url(path), {
+            method,
+            agent,
+            timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            headers: {
+                accept: 'application/json',
+                ...(body
+                    ? {
+                        'content-type': options.contentType ?? 'application/json',
+                        'content-length': Buffer.byteLength(body),
+                    }
+                    : {}),
+            },
+        }, (res) => {
+            readBody(res).then((text) => {
+                const status = res.statusCode ?? 0;
+                if (status < 200 || status >= 300)
+                    return reject(failure(text, status));
+                try {
+                    resolve((text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text));
+                }
+                catch (error) {
+                    reject(new KubeHttpError(`unreadable answer to ${method} ${path}: ${error.message}`, status));
+                }
+            }, reject);
+        });
+        req.on('timeout', () => req.destroy(new KubeHttpError(`${method} ${path} timed out`)));
+        req.on('error', (error) => reject(asKubeHttpError(error)));
+        req.end(body);
+    });
+    const watch = (path, onEvent, onEnd) => new Promise((resolve, reject) => {
+        const target = url(path);
+        target.searchParams.set('watch', '1');
+        let accepted = false;
+        let ended = false;
+        const end = (error) => {
+            if (ended)
+                return;
+            ended = true;
+            onEnd(error);
+        };
+        // No timeout: the server ends a watch itself (after its --min-request-timeout), and the
+        // agent's TCP keep-alive notices a dead peer.
+        const req = (0,node_https__WEBPACK_IMPORTED_MODULE_1__.request)(target, { method: 'GET', agent, headers: { accept: 'application/json' } }, (res) => {
+            const status = res.statusCode ?? 0;
+            if (status < 200 || status >= 300) {
+                readBody(res).then((text) => reject(failure(text, status)), reject);
+                return;
+            }
+            accepted = true;
+            resolve(() => {
+                ended = true;
+                req.destroy();
+            });
+            let pending = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk) => {
+                pending += chunk;
+                let newline;
+                while ((newline = pending.indexOf('\n')) >= 0) {
+                    const line = pending.slice(0, newline).trim();
+                    pending = pending.slice(newline + 1);
+                    if (!line || ended)
+                        continue;
+                    let event;
+                    try {
+                        event = JSON.parse(line);
+                    }
+                    catch (error) {
+                        end(new KubeHttpError(`unreadable watch event on ${path}: ${error.message}`));
+                        req.destroy();
+                        return;
+                    }
+                    onEvent(event.type, event.object);
+                }
+            });
+            res.on('end', () => end());
+            res.on('error', (error) => end(error));
+            res.on('close', () => end());
+        });
+        // Before the server accepted the watch, a failure rejects; after, it ends the watch.
+        req.on('error', (error) => (accepted ? end(error) : reject(asKubeHttpError(error))));
+        req.end();
+    });
+    return {
+        call,
+        watch,
+        close: () => agent.destroy(),
+    };
+}
+function readBody(res) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => resolve(Buffer.concat(chunks).toString()));
+    });
+}
+/** A failed answer: a Kubernetes Status says why in its message, other answers in their first line. */
+function failure(text, status) {
+    let message = text.split('\n')[0] || `HTTP ${status}`;
+    try {
+        message = JSON.parse(text).message ?? message;
+    }
+    catch {
+        // not JSON
+    }
+    return new KubeHttpError(message, status);
+}
+const asKubeHttpError = (error) => error instanceof KubeHttpError ? error : new KubeHttpError(error.message);
+
+
+/***/ }),
+
+/***/ 99611:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   bW: () => (/* binding */ HttpsProxyAgent),
+/* harmony export */   sH: () => (/* binding */ HttpProxyAgent)
+/* harmony export */ });
+/* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(99629);
+
+
+/* unused harmony default export */ var __WEBPACK_DEFAULT_EXPORT__ = ((/* unused pure expression or super */ null && (mod)));
+const HttpProxyAgent = _index_js__WEBPACK_IMPORTED_MODULE_0__.HttpProxyAgent
+const HttpsProxyAgent = _index_js__WEBPACK_IMPORTED_MODULE_0__.HttpsProxyAgent
 
 
 /***/ }),

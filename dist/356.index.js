@@ -105,7 +105,7 @@ async function readLastActivity(backend, cluster) {
         return undefined;
     let stream;
     try {
-        stream = await backend.readFile((0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .controlPlaneGroupName */ .Q9)(cluster), 'kube-apiserver', AUDIT_LOG_PATH);
+        stream = await backend.readFile((0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .controlPlaneGroupName */ .Q9)(cluster), _names_js__WEBPACK_IMPORTED_MODULE_1__/* .API_SERVER_CONTAINER */ .Jn, AUDIT_LOG_PATH);
     }
     catch {
         return undefined;

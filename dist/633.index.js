@@ -71,7 +71,7 @@ function coreVerbs(options) {
         };
     }
     async function previewUrl(spec, deps, groups) {
-        const { CoreV1Api, KubeConfig } = await Promise.all(/* import() */[__webpack_require__.e(722), __webpack_require__.e(325)]).then(__webpack_require__.bind(__webpack_require__, 83325));
+        const { CoreV1Api, KubeConfig } = await Promise.all(/* import() */[__webpack_require__.e(722), __webpack_require__.e(429)]).then(__webpack_require__.bind(__webpack_require__, 6429));
         const kc = new KubeConfig();
         kc.loadFromString(await kubeconfigOf(spec, deps));
         const api = kc.makeApiClient(CoreV1Api);
@@ -101,7 +101,7 @@ function coreVerbs(options) {
         return undefined;
     }
     async function waitUp(spec, deps, freshSince, readyPods = []) {
-        const { waitForCluster, waitForPods } = await __webpack_require__.e(/* import() */ 823).then(__webpack_require__.bind(__webpack_require__, 73823));
+        const { waitForCluster, waitForPods } = await __webpack_require__.e(/* import() */ 651).then(__webpack_require__.bind(__webpack_require__, 38651));
         const deadline = Date.now() + timeout(spec);
         const kubeconfig = await kubeconfigOf(spec, deps);
         await waitForCluster(kubeconfig, {
@@ -151,7 +151,7 @@ function coreVerbs(options) {
             // What this run cost is gone from the backend once its groups are: keep it in the record.
             const before = await view(name);
             const result = await (0,_core_pause_js__WEBPACK_IMPORTED_MODULE_2__/* .pauseCluster */ .rv)(name, deps, {
-                readyPods: async (s) => (await __webpack_require__.e(/* import() */ 823).then(__webpack_require__.bind(__webpack_require__, 73823))).readyPods(await kubeconfigOf(s, deps)),
+                readyPods: async (s) => (await __webpack_require__.e(/* import() */ 651).then(__webpack_require__.bind(__webpack_require__, 38651))).readyPods(await kubeconfigOf(s, deps)),
             });
             const record = await (0,_core_sweeper_js__WEBPACK_IMPORTED_MODULE_7__/* .readPreviewRecord */ .gw)(store, name);
             if (record?.repository && !result.alreadyPaused)
@@ -283,7 +283,7 @@ async function readLastActivity(backend, cluster) {
         return undefined;
     let stream;
     try {
-        stream = await backend.readFile((0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .controlPlaneGroupName */ .Q9)(cluster), 'kube-apiserver', AUDIT_LOG_PATH);
+        stream = await backend.readFile((0,_names_js__WEBPACK_IMPORTED_MODULE_1__/* .controlPlaneGroupName */ .Q9)(cluster), _names_js__WEBPACK_IMPORTED_MODULE_1__/* .API_SERVER_CONTAINER */ .Jn, AUDIT_LOG_PATH);
     }
     catch {
         return undefined;

@@ -157,9 +157,12 @@ const HttpsProxyAgent = hpagent.HttpsProxyAgent
 
 // EXTERNAL MODULE: external "node:https"
 var external_node_https_ = __webpack_require__(44708);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(77030);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(38815);
 ;// CONCATENATED MODULE: ./src/core/kube-http.ts
+
 
 
 
@@ -191,59 +194,126 @@ function kube_http_kubeHttp(kubeconfig) {
         ca: fromBase64(cluster['certificate-authority-data']),
         cert: fromBase64(user['client-certificate-data']),
         key: fromBase64(user['client-key-data']),
-        servername: cluster['tls-server-name'] ?? server.hostname,
+        // SNI takes a name, never an address (Node warns); the certificate is still checked against the host.
+        servername: cluster['tls-server-name'] ?? ((0,external_node_net_.isIP)(server.hostname) ? undefined : server.hostname),
         keepAlive: true,
     };
     const agent = cluster['proxy-url']
         ? new HttpsProxyAgent({ ...tls, proxy: cluster['proxy-url'] })
         : new external_node_https_.Agent(tls);
-    return {
-        call: (method, path, options = {}) => new Promise((resolve, reject) => {
-            const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-            const req = (0,external_node_https_.request)(new URL(path, server), {
-                method,
-                agent,
-                timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-                headers: {
-                    accept: 'application/json',
-                    ...(body
-                        ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
-                        : {}),
-                },
-            }, (res) => {
-                const chunks = [];
-                res.on('data', (chunk) => chunks.push(chunk));
-                res.on('error', reject);
-                res.on('end', () => {
-                    const text = Buffer.concat(chunks).toString();
-                    const status = res.statusCode ?? 0;
-                    if (status >= 200 && status < 300) {
-                        try {
-                            resolve((text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text));
-                        }
-                        catch (error) {
-                            reject(new KubeHttpError(`unreadable answer to ${method} ${path}: ${error.message}`, status));
-                        }
+    const url = (path) => new URL(path, server);
+    const call = (method, path, options = {}) => new Promise((resolve, reject) => {
+        const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+        const req = (0,external_node_https_.request)(url(path), {
+            method,
+            agent,
+            timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            headers: {
+                accept: 'application/json',
+                ...(body
+                    ? {
+                        'content-type': options.contentType ?? 'application/json',
+                        'content-length': Buffer.byteLength(body),
+                    }
+                    : {}),
+            },
+        }, (res) => {
+            readBody(res).then((text) => {
+                const status = res.statusCode ?? 0;
+                if (status < 200 || status >= 300)
+                    return reject(failure(text, status));
+                try {
+                    resolve((text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text));
+                }
+                catch (error) {
+                    reject(new KubeHttpError(`unreadable answer to ${method} ${path}: ${error.message}`, status));
+                }
+            }, reject);
+        });
+        req.on('timeout', () => req.destroy(new KubeHttpError(`${method} ${path} timed out`)));
+        req.on('error', (error) => reject(asKubeHttpError(error)));
+        req.end(body);
+    });
+    const watch = (path, onEvent, onEnd) => new Promise((resolve, reject) => {
+        const target = url(path);
+        target.searchParams.set('watch', '1');
+        let accepted = false;
+        let ended = false;
+        const end = (error) => {
+            if (ended)
+                return;
+            ended = true;
+            onEnd(error);
+        };
+        // No timeout: the server ends a watch itself (after its --min-request-timeout), and the
+        // agent's TCP keep-alive notices a dead peer.
+        const req = (0,external_node_https_.request)(target, { method: 'GET', agent, headers: { accept: 'application/json' } }, (res) => {
+            const status = res.statusCode ?? 0;
+            if (status < 200 || status >= 300) {
+                readBody(res).then((text) => reject(failure(text, status)), reject);
+                return;
+            }
+            accepted = true;
+            resolve(() => {
+                ended = true;
+                req.destroy();
+            });
+            let pending = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk) => {
+                pending += chunk;
+                let newline;
+                while ((newline = pending.indexOf('\n')) >= 0) {
+                    const line = pending.slice(0, newline).trim();
+                    pending = pending.slice(newline + 1);
+                    if (!line || ended)
+                        continue;
+                    let event;
+                    try {
+                        event = JSON.parse(line);
+                    }
+                    catch (error) {
+                        end(new KubeHttpError(`unreadable watch event on ${path}: ${error.message}`));
+                        req.destroy();
                         return;
                     }
-                    // A Kubernetes Status says why in its message; other answers in their first line.
-                    let message = text.split('\n')[0] || `HTTP ${status}`;
-                    try {
-                        message = JSON.parse(text).message ?? message;
-                    }
-                    catch {
-                        // not JSON
-                    }
-                    reject(new KubeHttpError(message, status));
-                });
+                    onEvent(event.type, event.object);
+                }
             });
-            req.on('timeout', () => req.destroy(new KubeHttpError(`${method} ${path} timed out`)));
-            req.on('error', (error) => reject(error instanceof KubeHttpError ? error : new KubeHttpError(error.message)));
-            req.end(body);
-        }),
+            res.on('end', () => end());
+            res.on('error', (error) => end(error));
+            res.on('close', () => end());
+        });
+        // Before the server accepted the watch, a failure rejects; after, it ends the watch.
+        req.on('error', (error) => (accepted ? end(error) : reject(asKubeHttpError(error))));
+        req.end();
+    });
+    return {
+        call,
+        watch,
         close: () => agent.destroy(),
     };
 }
+function readBody(res) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => resolve(Buffer.concat(chunks).toString()));
+    });
+}
+/** A failed answer: a Kubernetes Status says why in its message, other answers in their first line. */
+function failure(text, status) {
+    let message = text.split('\n')[0] || `HTTP ${status}`;
+    try {
+        message = JSON.parse(text).message ?? message;
+    }
+    catch {
+        // not JSON
+    }
+    return new KubeHttpError(message, status);
+}
+const asKubeHttpError = (error) => error instanceof KubeHttpError ? error : new KubeHttpError(error.message);
 
 ;// CONCATENATED MODULE: ./src/core/readiness.ts
 

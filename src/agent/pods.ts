@@ -1,16 +1,13 @@
 import type { ContainerGroup, ContainerProbe } from '@azure/arm-containerinstance';
-import {
-  CoreV1Api,
-  PatchStrategy,
-  Watch,
-  setHeaderOptions,
-  type CoreV1Event,
-  type KubeConfig,
-  type V1ConfigMap,
-  type V1LifecycleHandler,
-  type V1Pod,
-  type V1PodStatus,
-  type V1Secret,
+import type {
+  CoreV1Event,
+  V1ConfigMap,
+  V1LifecycleHandler,
+  V1Pod,
+  V1PodList,
+  V1PodStatus,
+  V1Secret,
+  AuthenticationV1TokenRequest,
 } from '@kubernetes/client-node';
 import type { Readable } from 'node:stream';
 import { BackendError, type ContainerGroupBackend } from '../core/backend.js';
@@ -29,7 +26,7 @@ import {
   type Translation,
 } from '../core/pods.js';
 import type { AgentConfig } from './config.js';
-import { statusOf } from './kube.js';
+import { MERGE_PATCH, seg, statusOf, type KubeHttp } from './kube.js';
 import { PostStartHooks, runHook } from './lifecycle.js';
 import { ProbeManager, applyReadiness, runProbe } from './probes.js';
 import { Slots } from './slots.js';
@@ -66,7 +63,6 @@ type StartFailure = Extract<Translation, { ok: false }> & { image?: string };
  * all just mark a pod dirty.
  */
 export class PodController {
-  private readonly core: CoreV1Api;
   private readonly pods = new Map<string, V1Pod>();
   /** Last status written per pod UID, so an unchanged status is not patched again. */
   private readonly written = new Map<string, string>();
@@ -110,20 +106,28 @@ export class PodController {
   });
 
   constructor(
-    private readonly kc: KubeConfig,
+    private readonly api: KubeHttp,
     private readonly backend: ContainerGroupBackend,
     private readonly config: AgentConfig,
     private readonly log: (message: string) => void,
-  ) {
-    this.core = kc.makeApiClient(CoreV1Api);
+  ) {}
+
+  /** The pods bound to this node, from `resourceVersion` on when watching. */
+  private podsPath(watchFrom?: string): string {
+    const query = new URLSearchParams({ fieldSelector: `spec.nodeName=${this.config.node}` });
+    if (watchFrom !== undefined) {
+      query.set('resourceVersion', watchFrom);
+      query.set('allowWatchBookmarks', 'true');
+    }
+    return `/api/v1/pods?${query}`;
   }
 
-  private get fieldSelector() {
-    return `spec.nodeName=${this.config.node}`;
+  private listPods(): Promise<V1PodList> {
+    return this.api.call<V1PodList>('GET', this.podsPath());
   }
 
   async start(): Promise<void> {
-    const list = await this.core.listPodForAllNamespaces({ fieldSelector: this.fieldSelector });
+    const list = await this.listPods();
     for (const pod of list.items) this.see(pod);
     const groups = await this.removeOrphans();
     await this.reportNotStarted(groups);
@@ -192,7 +196,7 @@ export class PodController {
       // Relist: events may have been missed while the watch was down.
       setTimeout(async () => {
         try {
-          const list = await this.core.listPodForAllNamespaces({ fieldSelector: this.fieldSelector });
+          const list = await this.listPods();
           const seen = new Set(list.items.map(keyOf));
           const gone = [...this.pods.keys()].filter((key) => !seen.has(key));
           for (const key of gone) this.pods.delete(key);
@@ -205,11 +209,10 @@ export class PodController {
         }
       }, 1000);
     };
-    new Watch(this.kc)
-      .watch(
-        '/api/v1/pods',
-        { fieldSelector: this.fieldSelector, resourceVersion, allowWatchBookmarks: true },
-        (phase, pod: V1Pod) => {
+    this.api
+      .watch<V1Pod>(
+        this.podsPath(resourceVersion ?? ''),
+        (phase, pod) => {
           if (phase === 'BOOKMARK' || phase === 'ERROR') return;
           const key = keyOf(pod);
           if (phase === 'DELETED') this.pods.delete(key);
@@ -220,7 +223,7 @@ export class PodController {
         },
         () => restart(),
       )
-      .then((controller) => this.stops.push(() => controller.abort()))
+      .then((stop) => this.stops.push(stop))
       .catch(() => restart());
   }
 
@@ -618,11 +621,15 @@ export class PodController {
       }
     };
     for (const name of refs.configMaps) {
-      const cm = await fetchOptional(() => this.core.readNamespacedConfigMap({ name, namespace }));
+      const cm = await fetchOptional(() =>
+        this.api.call<V1ConfigMap>('GET', `/api/v1/namespaces/${seg(namespace)}/configmaps/${seg(name)}`),
+      );
       if (cm) configMaps[name] = cm;
     }
     for (const name of refs.secrets) {
-      const secret = await fetchOptional(() => this.core.readNamespacedSecret({ name, namespace }));
+      const secret = await fetchOptional(() =>
+        this.api.call<V1Secret>('GET', `/api/v1/namespaces/${seg(namespace)}/secrets/${seg(name)}`),
+      );
       if (secret) secrets[name] = secret;
     }
     let serviceAccountToken: string | undefined;
@@ -630,26 +637,30 @@ export class PodController {
       const account = pod.spec?.serviceAccountName ?? 'default';
       const expirationSeconds = projectedTokenExpiry(pod);
       try {
-        const token = await this.core.createNamespacedServiceAccountToken({
-          name: account,
-          namespace,
-          body: {
-            spec: {
-              audiences: [],
-              expirationSeconds,
-              boundObjectRef: {
-                kind: 'Pod',
-                apiVersion: 'v1',
-                name: pod.metadata?.name,
-                uid: pod.metadata?.uid,
+        const token = await this.api.call<AuthenticationV1TokenRequest>(
+          'POST',
+          `/api/v1/namespaces/${seg(namespace)}/serviceaccounts/${seg(account)}/token`,
+          {
+            body: {
+              apiVersion: 'authentication.k8s.io/v1',
+              kind: 'TokenRequest',
+              spec: {
+                audiences: [],
+                expirationSeconds,
+                boundObjectRef: {
+                  kind: 'Pod',
+                  apiVersion: 'v1',
+                  name: pod.metadata?.name,
+                  uid: pod.metadata?.uid,
+                },
               },
             },
           },
-        });
+        );
         serviceAccountToken = token.status?.token;
       } catch (error) {
         const volume = tokenVolume(pod);
-        const reason = (error as { body?: { message?: string } }).body?.message ?? (error as Error).message;
+        const reason = (error as Error).message; // the API's Status message
         return {
           ok: false,
           reason: 'FailedMount',
@@ -693,12 +704,11 @@ export class PodController {
     }
     try {
       // Grace 0 with a UID precondition: finishes this pod's deletion, never a newer pod of the same name.
-      await this.core.deleteNamespacedPod({
-        name: pod.metadata?.name ?? '',
-        namespace: pod.metadata?.namespace ?? '',
-        gracePeriodSeconds: 0,
-        body: { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } },
-      });
+      await this.api.call(
+        'DELETE',
+        `/api/v1/namespaces/${seg(pod.metadata?.namespace)}/pods/${seg(pod.metadata?.name)}?gracePeriodSeconds=0`,
+        { body: { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } } },
+      );
     } catch (error) {
       if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
     }
@@ -713,9 +723,10 @@ export class PodController {
     const uid = pod.metadata?.uid ?? '';
     const text = JSON.stringify(status);
     if (this.written.get(uid) === text) return;
-    const patched = await this.core.patchNamespacedPodStatus(
-      { name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', body: { status } },
-      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    const patched = await this.api.call<V1Pod>(
+      'PATCH',
+      `/api/v1/namespaces/${seg(pod.metadata?.namespace)}/pods/${seg(pod.metadata?.name)}/status`,
+      { body: { status }, contentType: MERGE_PATCH },
     );
     this.written.set(uid, text);
     if (patched.metadata?.resourceVersion) this.ownVersions.set(uid, patched.metadata.resourceVersion);
@@ -748,7 +759,7 @@ export class PodController {
       lastTimestamp: now,
       count: 1,
     };
-    await this.core.createNamespacedEvent({ namespace, body }).catch((error) => {
+    await this.api.call('POST', `/api/v1/namespaces/${seg(namespace)}/events`, { body }).catch((error) => {
       this.log(
         `event ${reason} for ${namespace}/${pod.metadata?.name} not recorded: ${(error as Error).message}`,
       );

@@ -8,7 +8,7 @@ import {
 } from '../core/names.js';
 import type { NodeIdentity } from '../core/node.js';
 import { configFromEnv, type AgentConfig } from './config.js';
-import { loadKubeConfig } from './kube.js';
+import { loadKubeApi } from './kube.js';
 import { startKubeletApi } from './kubelet-api.js';
 import { keepNodeAlive, registerNode } from './node.js';
 import { PodController } from './pods.js';
@@ -20,7 +20,7 @@ const log = (message: string) => process.stderr.write(`${new Date().toISOString(
 /** The Frankenetes agent: a virtual kubelet that runs this node's pods as container groups. */
 export async function runAgent(): Promise<number> {
   const config = configFromEnv();
-  const kc = loadKubeConfig(config.kubeconfigPath);
+  const api = loadKubeApi(config.kubeconfigPath);
   const backend = await podBackend(config);
   const id: NodeIdentity = {
     name: config.node,
@@ -34,7 +34,7 @@ export async function runAgent(): Promise<number> {
   // The API server may still be starting: retry registration until it answers.
   for (let attempt = 1; ; attempt++) {
     try {
-      await registerNode(kc, id);
+      await registerNode(api, id);
       break;
     } catch (error) {
       if (attempt % 20 === 1)
@@ -43,8 +43,8 @@ export async function runAgent(): Promise<number> {
     }
   }
   log(`node ${config.node} registered`);
-  const stopHeartbeat = keepNodeAlive(kc, id, log);
-  const pods = new PodController(kc, backend, config, log);
+  const stopHeartbeat = keepNodeAlive(api, id, log);
+  const pods = new PodController(api, backend, config, log);
   if (backend instanceof DockerBackend) await backend.startStandby();
   await pods.start();
   log('watching pods');
@@ -57,6 +57,7 @@ export async function runAgent(): Promise<number> {
   if (backend instanceof DockerBackend) backend.stopStandby();
   pods.stop();
   server.close();
+  api.close();
   return 0;
 }
 

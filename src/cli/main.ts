@@ -183,7 +183,11 @@ async function main(argv: string[]): Promise<number> {
   // The agent runs from the same bundle, inside the control-plane group (hidden command).
   // Modules that load the Kubernetes client (about 0.2 s) are imported where they are used, so
   // `up` loads it only while the API server boots.
-  if (command === 'agent') return (await import('../agent/run.js')).runAgent();
+  // Its modules wait until the API server listens, so they do not load while it starts.
+  if (command === 'agent') {
+    await (await import('../agent/wait-for-api.js')).waitForApiServerPort();
+    return (await import('../agent/run.js')).runAgent();
+  }
   // The restore step of a resumed control plane (an init container of the agent image).
   if (command === 'fetch-snapshot') return (await import('../agent/fetch-snapshot.js')).runFetchSnapshot();
   // Pause on ACI: the snapshot streamed out through exec in the agent container.

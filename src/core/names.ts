@@ -15,6 +15,8 @@ export const SERVICE_CIDR = '10.96.0.0/12';
 /** First address of the service range: the `kubernetes` Service's ClusterIP. */
 export const KUBERNETES_SERVICE_IP = '10.96.0.1';
 export const API_SERVER_PORT = 6443;
+/** The API server's container in the control-plane group. */
+export const API_SERVER_CONTAINER = 'kube-apiserver';
 export const KUBELET_PORT = 10250;
 export const CLUSTER_DOMAIN = 'cluster.local';
 /** Where the agent's credentials and kubelet serving certificate are mounted. */

@@ -1,4 +1,4 @@
-import { V1MicroTime, type V1Lease, type V1Node, type V1NodeCondition } from '@kubernetes/client-node';
+import type { V1Lease, V1LeaseSpec, V1Node, V1NodeCondition } from '@kubernetes/client-node';
 import { KUBELET_PORT } from './names.js';
 
 /** What the virtual node offers the scheduler. Configurable through the agent's environment. */
@@ -102,7 +102,17 @@ export function nodeStatus(
   };
 }
 
-export function leaseObject(node: string, now: Date): V1Lease {
+/** A Lease as sent: its renewTime is a MicroTime string. */
+export type LeaseObject = Omit<V1Lease, 'spec'> & {
+  spec: Omit<V1LeaseSpec, 'renewTime'> & { renewTime: string };
+};
+
+/** A MicroTime on the wire: RFC 3339 with exactly six fractional digits, which the API server requires. */
+export function microTime(date: Date): string {
+  return date.toISOString().replace(/Z$/, '000Z'); // toISOString gives milliseconds: three digits
+}
+
+export function leaseObject(node: string, now: Date): LeaseObject {
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
@@ -110,8 +120,7 @@ export function leaseObject(node: string, now: Date): V1Lease {
     spec: {
       holderIdentity: node,
       leaseDurationSeconds: LEASE_SECONDS,
-      // MicroTime needs exactly six fractional digits on the wire.
-      renewTime: new V1MicroTime(now.getTime()),
+      renewTime: microTime(now),
     },
   };
 }

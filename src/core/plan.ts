@@ -13,6 +13,7 @@ import {
   AGENT_DIR,
   POD_FILES_DIR,
   POD_FILES_VOLUME,
+  API_SERVER_CONTAINER,
   API_SERVER_PORT,
   SERVICE_CIDR,
   TAG,
@@ -58,6 +59,12 @@ export type PlannedGroup = ContainerGroup & {
     fsGroup?: number;
     /** More groups of every container's processes (the pod's supplementalGroups). */
     supplementalGroups?: number[];
+    /**
+     * Members started only once another one serves TLS on a port: on a machine of two cores their
+     * start-up (and the engine's work to start them) would slow that member's own, the API server's
+     * in the control plane, which they all wait for anyway.
+     */
+    startWhenServing?: { container: string; port: number; containers: string[] };
   };
 };
 
@@ -194,7 +201,7 @@ function etcdContainer(spec: ClusterSpec): Container {
 
 function apiServerContainer(spec: ClusterSpec): Container {
   return {
-    name: 'kube-apiserver',
+    name: API_SERVER_CONTAINER,
     image: `registry.k8s.io/kube-apiserver:v${spec.kubernetesVersion}`,
     command: [
       '/usr/local/bin/kube-apiserver',
@@ -547,6 +554,11 @@ export function planControlPlane(
     group.local = {
       hostPorts: { [API_SERVER_PORT]: spec.apiServerPort },
       engineSocket: [AGENT_CONTAINER],
+      startWhenServing: {
+        container: API_SERVER_CONTAINER,
+        port: API_SERVER_PORT,
+        containers: containers.slice(2).map((c) => c.name),
+      },
       ...(options.restore?.source.kind === 'directory'
         ? { hostPaths: { [SNAPSHOT_STORE_MOUNT]: options.restore.source.hostPath } }
         : {}),

@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { ContainerGroupBackend } from './backend.js';
-import { controlPlaneGroupName, nodeName, TAG } from './names.js';
+import { API_SERVER_CONTAINER, controlPlaneGroupName, nodeName, TAG } from './names.js';
 import { readLifecycle, type ClusterPhase } from './snapshot.js';
 import type { StateStore } from './state/index.js';
 import { ACI_PRICES, billedSeconds, groupCost, groupResources, type AciPriceTable } from './cost.js';
@@ -113,7 +113,7 @@ export async function readLastActivity(
   if (!backend.readFile) return undefined;
   let stream: Readable;
   try {
-    stream = await backend.readFile(controlPlaneGroupName(cluster), 'kube-apiserver', AUDIT_LOG_PATH);
+    stream = await backend.readFile(controlPlaneGroupName(cluster), API_SERVER_CONTAINER, AUDIT_LOG_PATH);
   } catch {
     return undefined;
   }

@@ -13,8 +13,9 @@ const spec = parseClusterSpec({ name: 'http' });
 let pki: ClusterPki;
 let api: HttpsServer;
 let proxy: Server;
-let kubeconfig: (options?: { proxyUrl?: string; caCert?: string }) => Promise<string>;
-const seen: { method?: string; url?: string; body: string; user?: string }[] = [];
+let kubeconfig: (options?: { proxyUrl?: string; caCert?: string; byAddress?: boolean }) => Promise<string>;
+const seen: { method?: string; url?: string; body: string; user?: string; type?: string }[] = [];
+let handshakes = 0;
 const connects: string[] = [];
 const port = (s: Server | HttpsServer) => (s.address() as AddressInfo).port;
 
@@ -29,8 +30,20 @@ beforeAll(async () => {
       req.on('data', (d: Buffer) => (body += d));
       req.on('end', () => {
         const user = String((req.socket as TLSSocket).getPeerCertificate().subject?.CN);
-        seen.push({ method: req.method, url: req.url, body, user });
+        seen.push({ method: req.method, url: req.url, body, user, type: req.headers['content-type'] });
         if (req.url === '/readyz') return void res.end('ok');
+        if (req.url?.startsWith('/api/v1/pods?')) {
+          // Two events, the second split across writes, then the end of the watch.
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write('{"type":"ADDED","object":{"metadata":{"name":"a"}}}\n{"type":"MODI');
+          return void setTimeout(() => res.end('FIED","object":{"metadata":{"name":"b"}}}\n'), 20);
+        }
+        if (req.url?.startsWith('/api/v1/secrets?')) {
+          res.writeHead(403, { 'content-type': 'application/json' });
+          return void res.end(JSON.stringify({ kind: 'Status', message: 'secrets is forbidden' }));
+        }
+        if (req.url?.startsWith('/api/v1/configmaps?')) return void res.writeHead(200).flushHeaders();
+        if (req.method === 'PATCH') return void res.end('{}');
         if (req.method === 'POST') {
           res.writeHead(409, { 'content-type': 'application/json' });
           return void res.end(
@@ -46,6 +59,7 @@ beforeAll(async () => {
       });
     },
   );
+  api.on('secureConnection', () => handshakes++);
   // An HTTP proxy that only tunnels (CONNECT), as the ACI emulator's edge does.
   proxy = createHttpServer();
   proxy.on('connect', (req, client: Socket) => {
@@ -67,7 +81,7 @@ beforeAll(async () => {
       server: `https://127.0.0.1:${port(api)}`,
       caCert: options.caCert ?? pki.ca.cert,
       credential: admin,
-      tlsServerName: clusterDnsName(spec),
+      tlsServerName: options.byAddress ? undefined : clusterDnsName(spec),
       proxyUrl: options.proxyUrl,
     });
 });
@@ -126,6 +140,88 @@ describe('kubeHttp', () => {
     } finally {
       client.close();
     }
+  });
+
+  it('makes its calls over one kept-alive TLS connection, also to a server known by its address', async () => {
+    // As the agent's kubeconfig: https://127.0.0.1:6443, no tls-server-name.
+    const client = kubeHttp(await kubeconfig({ byAddress: true }));
+    const before = handshakes;
+    try {
+      for (let i = 0; i < 5; i++)
+        expect(await client.call('GET', `/api/v1/nodes/n${i}`)).toMatchObject({ kind: 'Node' });
+    } finally {
+      client.close();
+    }
+    expect(handshakes - before).toBe(1);
+  });
+
+  it('sends a patch with the content type it is given', async () => {
+    const client = kubeHttp(await kubeconfig());
+    try {
+      await client.call('PATCH', '/api/v1/namespaces/d/pods/p/status', {
+        body: { status: { phase: 'Running' } },
+        contentType: 'application/merge-patch+json',
+      });
+    } finally {
+      client.close();
+    }
+    expect(seen.at(-1)).toMatchObject({ method: 'PATCH', type: 'application/merge-patch+json' });
+  });
+
+  describe('watch', () => {
+    it('delivers each event once, whole, then the end of the stream', async () => {
+      const client = kubeHttp(await kubeconfig());
+      const events: string[] = [];
+      try {
+        const ended = new Promise<Error | undefined>((resolve) => {
+          void client.watch<{ metadata: { name: string } }>(
+            '/api/v1/pods?fieldSelector=spec.nodeName%3Dn',
+            (type, pod) => events.push(`${type} ${pod.metadata.name}`),
+            resolve,
+          );
+        });
+        expect(await ended).toBeUndefined();
+      } finally {
+        client.close();
+      }
+      expect(events).toEqual(['ADDED a', 'MODIFIED b']);
+      expect(seen.at(-1)?.url).toBe('/api/v1/pods?fieldSelector=spec.nodeName%3Dn&watch=1');
+    });
+
+    it('rejects a refused watch with its status, and does not report an end', async () => {
+      const client = kubeHttp(await kubeconfig());
+      let ends = 0;
+      try {
+        const error = await client
+          .watch(
+            '/api/v1/secrets?x=1',
+            () => undefined,
+            () => ends++,
+          )
+          .catch((e: unknown) => e);
+        expect(error).toMatchObject({ status: 403, message: 'secrets is forbidden' });
+      } finally {
+        client.close();
+      }
+      expect(ends).toBe(0);
+    });
+
+    it('stops when told, without reporting an end', async () => {
+      const client = kubeHttp(await kubeconfig());
+      let ends = 0;
+      try {
+        const stop = await client.watch(
+          '/api/v1/configmaps?x=1',
+          () => undefined,
+          () => ends++,
+        );
+        stop();
+        await new Promise((r) => setTimeout(r, 50));
+      } finally {
+        client.close();
+      }
+      expect(ends).toBe(0);
+    });
   });
 
   it('says so when the kubeconfig has no current cluster', () => {

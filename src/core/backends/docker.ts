@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { chmod, chown, lstat, mkdir, open, realpath, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 import { extract, pack } from 'tar-stream';
 import { POD_IP_PLACEHOLDER, etcHostsFile, withPodIP } from '../local-pod.js';
 import { TAG } from '../names.js';
@@ -105,6 +106,26 @@ function errorText(error: unknown): string {
  * Treats "already gone" as success: 404, 304 (already stopped), and Podman's 500 "no such …" when
  * something else (the agent deleting a pod's group) removed the object between list and remove.
  */
+/** How long members started when another serves wait for it, at most (then they start anyway). */
+const SERVING_WAIT_MS = 60_000;
+
+/**
+ * Whether a TLS server answers a handshake at host:port. Its certificate is not checked: this only
+ * asks whether the process serves yet, and sends nothing.
+ */
+function servesTls(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tlsConnect({ host, port, rejectUnauthorized: false, timeout: 1000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('secureConnect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
 async function ignoreMissing<T>(promise: Promise<T>): Promise<T | undefined> {
   try {
     return await promise;
@@ -459,7 +480,36 @@ export class DockerBackend implements ContainerGroupBackend {
     // created, given its secret volumes and started before the next is created (the engine does
     // these one at a time anyway), so the first ones (etcd and the API server in the control
     // plane) start without waiting for the others' files.
-    for (const c of group.containers) await this.startMember(group, await createMember(c, 'container'));
+    const deferred = group.local?.startWhenServing;
+    const later = new Set(deferred?.containers);
+    for (const c of group.containers.filter((c) => !later.has(c.name)))
+      await this.startMember(group, await createMember(c, 'container'));
+    if (!deferred || !later.size) return;
+    await this.untilServing(group, deferred, infraId);
+    for (const c of group.containers.filter((c) => later.has(c.name)))
+      await this.startMember(group, await createMember(c, 'container'));
+  }
+
+  /**
+   * Waits until a member completes TLS handshakes on its published port, it stops running, or
+   * SERVING_WAIT_MS passed: what comes next (readiness) reports a member that never serves. A
+   * handshake, not a connection: an engine's port proxy may accept connections on its own.
+   */
+  private async untilServing(
+    group: PlannedGroup,
+    member: { container: string; port: number },
+    infraId: string,
+  ): Promise<void> {
+    const info = await this.docker.getContainer(infraId).inspect();
+    const hostPort = Number(info.NetworkSettings.Ports?.[`${member.port}/tcp`]?.[0]?.HostPort);
+    if (!hostPort) return;
+    const container = this.docker.getContainer(this.containerName(group.name, member.container));
+    const deadline = Date.now() + SERVING_WAIT_MS;
+    for (let attempt = 1; Date.now() < deadline; attempt++) {
+      if (await servesTls('127.0.0.1', hostPort)) return;
+      if (attempt % 10 === 0 && !(await container.inspect()).State.Running) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /**

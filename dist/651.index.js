@@ -1,5 +1,5 @@
-export const id = 823;
-export const ids = [823];
+export const id = 651;
+export const ids = [651];
 export const modules = {
 
 /***/ 99629:
@@ -135,29 +135,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 73823:
+/***/ 67819:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   c: () => (/* binding */ KubeHttpError),
+/* harmony export */   s: () => (/* binding */ kubeHttp)
+/* harmony export */ });
+/* harmony import */ var hpagent__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(99611);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(44708);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(77030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_net__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(38815);
 
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  INITIAL_NAMESPACES: () => (/* binding */ INITIAL_NAMESPACES),
-  ensureDefaultServiceAccounts: () => (/* binding */ ensureDefaultServiceAccounts),
-  nodeProblem: () => (/* binding */ nodeProblem),
-  readyPods: () => (/* binding */ readyPods),
-  waitForCluster: () => (/* binding */ waitForCluster),
-  waitForPods: () => (/* binding */ waitForPods)
-});
-
-// EXTERNAL MODULE: ./node_modules/hpagent/index.mjs
-var hpagent = __webpack_require__(99611);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __webpack_require__(44708);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(38815);
-;// CONCATENATED MODULE: ./src/core/kube-http.ts
 
 
 
@@ -178,7 +169,7 @@ const DEFAULT_TIMEOUT_MS = 10_000;
  * client certificate and key, optional `tls-server-name` and HTTP `proxy-url`.
  */
 function kubeHttp(kubeconfig) {
-    const config = (0,dist/* parse */.qg)(kubeconfig);
+    const config = (0,yaml__WEBPACK_IMPORTED_MODULE_3__/* .parse */ .qg)(kubeconfig);
     const context = config.contexts?.find((c) => c.name === config['current-context'])?.context;
     const cluster = config.clusters?.find((c) => c.name === context?.cluster)?.cluster;
     const user = config.users?.find((u) => u.name === context?.user)?.user;
@@ -189,61 +180,143 @@ function kubeHttp(kubeconfig) {
         ca: fromBase64(cluster['certificate-authority-data']),
         cert: fromBase64(user['client-certificate-data']),
         key: fromBase64(user['client-key-data']),
-        servername: cluster['tls-server-name'] ?? server.hostname,
+        // SNI takes a name, never an address (Node warns); the certificate is still checked against the host.
+        servername: cluster['tls-server-name'] ?? ((0,node_net__WEBPACK_IMPORTED_MODULE_2__.isIP)(server.hostname) ? undefined : server.hostname),
         keepAlive: true,
     };
     const agent = cluster['proxy-url']
-        ? new hpagent/* HttpsProxyAgent */.bW({ ...tls, proxy: cluster['proxy-url'] })
-        : new external_node_https_.Agent(tls);
-    return {
-        call: (method, path, options = {}) => new Promise((resolve, reject) => {
-            const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-            const req = (0,external_node_https_.request)(new URL(path, server), {
-                method,
-                agent,
-                timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-                headers: {
-                    accept: 'application/json',
-                    ...(body
-                        ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
-                        : {}),
-                },
-            }, (res) => {
-                const chunks = [];
-                res.on('data', (chunk) => chunks.push(chunk));
-                res.on('error', reject);
-                res.on('end', () => {
-                    const text = Buffer.concat(chunks).toString();
-                    const status = res.statusCode ?? 0;
-                    if (status >= 200 && status < 300) {
-                        try {
-                            resolve((text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text));
-                        }
-                        catch (error) {
-                            reject(new KubeHttpError(`unreadable answer to ${method} ${path}: ${error.message}`, status));
-                        }
+        ? new hpagent__WEBPACK_IMPORTED_MODULE_0__/* .HttpsProxyAgent */ .bW({ ...tls, proxy: cluster['proxy-url'] })
+        : new node_https__WEBPACK_IMPORTED_MODULE_1__.Agent(tls);
+    const url = (path) => new URL(path, server);
+    const call = (method, path, options = {}) => new Promise((resolve, reject) => {
+        const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+        const req = (0,node_https__WEBPACK_IMPORTED_MODULE_1__.request)(url(path), {
+            method,
+            agent,
+            timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            headers: {
+                accept: 'application/json',
+                ...(body
+                    ? {
+                        'content-type': options.contentType ?? 'application/json',
+                        'content-length': Buffer.byteLength(body),
+                    }
+                    : {}),
+            },
+        }, (res) => {
+            readBody(res).then((text) => {
+                const status = res.statusCode ?? 0;
+                if (status < 200 || status >= 300)
+                    return reject(failure(text, status));
+                try {
+                    resolve((text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text));
+                }
+                catch (error) {
+                    reject(new KubeHttpError(`unreadable answer to ${method} ${path}: ${error.message}`, status));
+                }
+            }, reject);
+        });
+        req.on('timeout', () => req.destroy(new KubeHttpError(`${method} ${path} timed out`)));
+        req.on('error', (error) => reject(asKubeHttpError(error)));
+        req.end(body);
+    });
+    const watch = (path, onEvent, onEnd) => new Promise((resolve, reject) => {
+        const target = url(path);
+        target.searchParams.set('watch', '1');
+        let accepted = false;
+        let ended = false;
+        const end = (error) => {
+            if (ended)
+                return;
+            ended = true;
+            onEnd(error);
+        };
+        // No timeout: the server ends a watch itself (after its --min-request-timeout), and the
+        // agent's TCP keep-alive notices a dead peer.
+        const req = (0,node_https__WEBPACK_IMPORTED_MODULE_1__.request)(target, { method: 'GET', agent, headers: { accept: 'application/json' } }, (res) => {
+            const status = res.statusCode ?? 0;
+            if (status < 200 || status >= 300) {
+                readBody(res).then((text) => reject(failure(text, status)), reject);
+                return;
+            }
+            accepted = true;
+            resolve(() => {
+                ended = true;
+                req.destroy();
+            });
+            let pending = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk) => {
+                pending += chunk;
+                let newline;
+                while ((newline = pending.indexOf('\n')) >= 0) {
+                    const line = pending.slice(0, newline).trim();
+                    pending = pending.slice(newline + 1);
+                    if (!line || ended)
+                        continue;
+                    let event;
+                    try {
+                        event = JSON.parse(line);
+                    }
+                    catch (error) {
+                        end(new KubeHttpError(`unreadable watch event on ${path}: ${error.message}`));
+                        req.destroy();
                         return;
                     }
-                    // A Kubernetes Status says why in its message; other answers in their first line.
-                    let message = text.split('\n')[0] || `HTTP ${status}`;
-                    try {
-                        message = JSON.parse(text).message ?? message;
-                    }
-                    catch {
-                        // not JSON
-                    }
-                    reject(new KubeHttpError(message, status));
-                });
+                    onEvent(event.type, event.object);
+                }
             });
-            req.on('timeout', () => req.destroy(new KubeHttpError(`${method} ${path} timed out`)));
-            req.on('error', (error) => reject(error instanceof KubeHttpError ? error : new KubeHttpError(error.message)));
-            req.end(body);
-        }),
+            res.on('end', () => end());
+            res.on('error', (error) => end(error));
+            res.on('close', () => end());
+        });
+        // Before the server accepted the watch, a failure rejects; after, it ends the watch.
+        req.on('error', (error) => (accepted ? end(error) : reject(asKubeHttpError(error))));
+        req.end();
+    });
+    return {
+        call,
+        watch,
         close: () => agent.destroy(),
     };
 }
+function readBody(res) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => resolve(Buffer.concat(chunks).toString()));
+    });
+}
+/** A failed answer: a Kubernetes Status says why in its message, other answers in their first line. */
+function failure(text, status) {
+    let message = text.split('\n')[0] || `HTTP ${status}`;
+    try {
+        message = JSON.parse(text).message ?? message;
+    }
+    catch {
+        // not JSON
+    }
+    return new KubeHttpError(message, status);
+}
+const asKubeHttpError = (error) => error instanceof KubeHttpError ? error : new KubeHttpError(error.message);
 
-;// CONCATENATED MODULE: ./src/core/readiness.ts
+
+/***/ }),
+
+/***/ 38651:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   INITIAL_NAMESPACES: () => (/* binding */ INITIAL_NAMESPACES),
+/* harmony export */   ensureDefaultServiceAccounts: () => (/* binding */ ensureDefaultServiceAccounts),
+/* harmony export */   nodeProblem: () => (/* binding */ nodeProblem),
+/* harmony export */   readyPods: () => (/* binding */ readyPods),
+/* harmony export */   waitForCluster: () => (/* binding */ waitForCluster),
+/* harmony export */   waitForPods: () => (/* binding */ waitForPods)
+/* harmony export */ });
+/* harmony import */ var _kube_http_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(67819);
 
 /** Whether an API timestamp (whole seconds) is later than `since`. */
 function isAfter(time, since) {
@@ -351,7 +424,7 @@ async function admissionProblem(api) {
  * itself (see INITIAL_NAMESPACES), and the remaining checks run side by side.
  */
 async function waitForCluster(kubeconfig, options) {
-    const api = kubeHttp(kubeconfig);
+    const api = (0,_kube_http_js__WEBPACK_IMPORTED_MODULE_0__/* .kubeHttp */ .s)(kubeconfig);
     try {
         await pollUntilReady(api, options);
     }
@@ -400,7 +473,7 @@ const isReady = (pod, freshSince) => (pod.status?.conditions?.some((c) => c.type
 const podKey = (pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 /** The pods that are Ready now, as `namespace/name`, sorted (pause records them with its snapshot). */
 async function readyPods(kubeconfig) {
-    const api = kubeHttp(kubeconfig);
+    const api = (0,_kube_http_js__WEBPACK_IMPORTED_MODULE_0__/* .kubeHttp */ .s)(kubeconfig);
     try {
         const list = await api.call('GET', '/api/v1/pods');
         return list.items
@@ -420,7 +493,7 @@ async function readyPods(kubeconfig) {
 async function waitForPods(kubeconfig, pods, options) {
     if (!pods.length)
         return;
-    const api = kubeHttp(kubeconfig);
+    const api = (0,_kube_http_js__WEBPACK_IMPORTED_MODULE_0__/* .kubeHttp */ .s)(kubeconfig);
     try {
         await pollUntilPodsReady(api, pods, options);
     }
