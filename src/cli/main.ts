@@ -180,10 +180,8 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const [command, ...rest] = positionals;
-  // The agent runs from the same bundle, inside the control-plane group (hidden command).
-  // Modules that load the Kubernetes client (about 0.2 s) are imported where they are used, so
-  // `up` loads it only while the API server boots.
-  // Its modules wait until the API server listens, so they do not load while it starts.
+  // The agent runs from the same bundle, inside the control-plane group (hidden command). Its
+  // modules load only once the API server listens, so they do not take CPU from its start.
   if (command === 'agent') {
     await (await import('../agent/wait-for-api.js')).waitForApiServerPort();
     return (await import('../agent/run.js')).runAgent();

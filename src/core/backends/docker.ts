@@ -102,10 +102,6 @@ function errorText(error: unknown): string {
   return (e.json?.message ?? e.message ?? String(error)).replace(/\s+/g, ' ').trim();
 }
 
-/**
- * Treats "already gone" as success: 404, 304 (already stopped), and Podman's 500 "no such …" when
- * something else (the agent deleting a pod's group) removed the object between list and remove.
- */
 /** How long members started when another serves wait for it, at most (then they start anyway). */
 const SERVING_WAIT_MS = 60_000;
 
@@ -126,6 +122,10 @@ function servesTls(host: string, port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Treats "already gone" as success: 404, 304 (already stopped), and Podman's 500 "no such …" when
+ * something else (the agent deleting a pod's group) removed the object between list and remove.
+ */
 async function ignoreMissing<T>(promise: Promise<T>): Promise<T | undefined> {
   try {
     return await promise;
