@@ -147,8 +147,8 @@ __webpack_require__.d(__webpack_exports__, {
   runAgent: () => (/* binding */ runAgent)
 });
 
-// EXTERNAL MODULE: ./src/core/backends/docker.ts + 2 modules
-var docker = __webpack_require__(1823);
+// EXTERNAL MODULE: ./src/core/backends/docker.ts + 1 modules
+var docker = __webpack_require__(23880);
 // EXTERNAL MODULE: ./src/core/names.ts
 var names = __webpack_require__(22483);
 // EXTERNAL MODULE: external "node:fs"

@@ -29,8 +29,8 @@ var external_node_util_ = __webpack_require__(57975);
 // EXTERNAL MODULE: ./node_modules/dockerode/lib/docker.js
 var lib_docker = __webpack_require__(39040);
 var docker_default = /*#__PURE__*/__webpack_require__.n(lib_docker);
-// EXTERNAL MODULE: ./src/core/backends/docker.ts + 2 modules
-var backends_docker = __webpack_require__(1823);
+// EXTERNAL MODULE: ./src/core/backends/docker.ts + 1 modules
+var backends_docker = __webpack_require__(23880);
 // EXTERNAL MODULE: ./src/core/names.ts
 var names = __webpack_require__(22483);
 // EXTERNAL MODULE: external "node:dns/promises"

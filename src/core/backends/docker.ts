@@ -11,10 +11,10 @@ import { existsSync } from 'node:fs';
 import { chmod, chown, lstat, mkdir, open, realpath, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { connect as tlsConnect } from 'node:tls';
 import { extract, pack } from 'tar-stream';
 import { POD_IP_PLACEHOLDER, etcHostsFile, withPodIP } from '../local-pod.js';
 import { TAG } from '../names.js';
+import { servesTls } from '../serving.js';
 import {
   STANDBY_KIND,
   StandbySandboxes,
@@ -104,23 +104,6 @@ function errorText(error: unknown): string {
 
 /** How long members started when another serves wait for it, at most (then they start anyway). */
 const SERVING_WAIT_MS = 60_000;
-
-/**
- * Whether a TLS server answers a handshake at host:port. Its certificate is not checked: this only
- * asks whether the process serves yet, and sends nothing.
- */
-function servesTls(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tlsConnect({ host, port, rejectUnauthorized: false, timeout: 1000 });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('secureConnect', () => done(true));
-    socket.once('error', () => done(false));
-    socket.once('timeout', () => done(false));
-  });
-}
 
 /**
  * Treats "already gone" as success: 404, 304 (already stopped), and Podman's 500 "no such …" when
@@ -492,8 +475,7 @@ export class DockerBackend implements ContainerGroupBackend {
 
   /**
    * Waits until a member completes TLS handshakes on its published port, it stops running, or
-   * SERVING_WAIT_MS passed: what comes next (readiness) reports a member that never serves. A
-   * handshake, not a connection: an engine's port proxy may accept connections on its own.
+   * SERVING_WAIT_MS passed: what comes next (readiness) reports a member that never serves.
    */
   private async untilServing(
     group: PlannedGroup,
