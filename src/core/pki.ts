@@ -198,8 +198,15 @@ export async function createClusterPki(spec: ClusterSpec, now = new Date()): Pro
     issue(frontProxyCa, { subject: { cn: 'front-proxy-client' }, usage: 'client', ...year }),
     issue(etcdCa, { subject: { cn: 'etcd-server' }, usage: 'server+client', ...local, ...year }),
     issue(etcdCa, { subject: { cn: 'etcd-peer' }, usage: 'server+client', ...local, ...year }),
-    issue(ca, { subject: { cn: 'system:kube-controller-manager' }, usage: 'client', ...year }),
-    issue(ca, { subject: { cn: 'system:kube-scheduler' }, usage: 'client', ...year }),
+    // Client certificates that are also their serving certificates on 127.0.0.1 (plan.ts:
+    // servingCertFlags).
+    issue(ca, {
+      subject: { cn: 'system:kube-controller-manager' },
+      usage: 'server+client',
+      ...local,
+      ...year,
+    }),
+    issue(ca, { subject: { cn: 'system:kube-scheduler' }, usage: 'server+client', ...local, ...year }),
     issue(ca, { subject: { cn: `system:node:${node}`, o: 'system:nodes' }, usage: 'client', ...year }),
     issue(ca, {
       subject: { cn: `system:node:${node}` },

@@ -259,6 +259,16 @@ function apiServerContainer(spec: ClusterSpec): Container {
   };
 }
 
+/**
+ * Without a serving certificate, the controller-manager and the scheduler each generate a
+ * self-signed one as they start, with two RSA-2048 keys: about 0.1 s of CPU each (the scheduler's
+ * CPU when `up` returns went from 0.36 to 0.25 s), taken from the API server's start on the same
+ * cores. They serve with their own certificate from the cluster CA instead (pki.ts).
+ */
+function servingCertFlags(dir: string) {
+  return { 'tls-cert-file': `${dir}/serving.crt`, 'tls-private-key-file': `${dir}/serving.key` };
+}
+
 function controllerManagerContainer(spec: ClusterSpec): Container {
   const dir = `${K8S_DIR}/controller-manager`;
   return {
@@ -271,6 +281,7 @@ function controllerManagerContainer(spec: ClusterSpec): Container {
         'authentication-kubeconfig': `${dir}/kubeconfig`,
         'authorization-kubeconfig': `${dir}/kubeconfig`,
         'bind-address': '127.0.0.1',
+        ...servingCertFlags(dir),
         // Both CA files given: no start-up lookup of the extension-apiserver-authentication
         // ConfigMap, which fails (and crash-loops) until RBAC is bootstrapped.
         'client-ca-file': `${dir}/ca.crt`,
@@ -311,6 +322,7 @@ function schedulerContainer(spec: ClusterSpec): Container {
         'client-ca-file': `${dir}/ca.crt`,
         'requestheader-client-ca-file': `${dir}/front-proxy-ca.crt`,
         'bind-address': '127.0.0.1',
+        ...servingCertFlags(dir),
         'leader-elect': false,
         profiling: false,
       }),
@@ -412,6 +424,8 @@ function controlPlaneVolumes(spec: ClusterSpec, pki: ClusterPki): Volume[] {
       'ca.key': pki.ca.key,
       'front-proxy-ca.crt': pki.frontProxyCa.cert,
       'sa.key': pki.serviceAccount.privateKey,
+      'serving.crt': pki.controllerManager.cert,
+      'serving.key': pki.controllerManager.key,
     }),
     secretVolume('agent', {
       kubeconfig: componentKubeconfig(spec, pki, `system:node:${nodeName(spec.name)}`, pki.node),
@@ -423,6 +437,8 @@ function controlPlaneVolumes(spec: ClusterSpec, pki: ClusterPki): Volume[] {
       kubeconfig: componentKubeconfig(spec, pki, 'system:kube-scheduler', pki.scheduler),
       'ca.crt': pki.ca.cert,
       'front-proxy-ca.crt': pki.frontProxyCa.cert,
+      'serving.crt': pki.scheduler.cert,
+      'serving.key': pki.scheduler.key,
     }),
   ];
 }

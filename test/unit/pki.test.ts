@@ -33,8 +33,8 @@ type Usage = 'server' | 'client' | 'server+client';
 const LEAVES: [LeafName, CaName, Usage][] = [
   ['apiserver', 'ca', 'server'],
   ['apiserverKubeletClient', 'ca', 'client'],
-  ['controllerManager', 'ca', 'client'],
-  ['scheduler', 'ca', 'client'],
+  ['controllerManager', 'ca', 'server+client'],
+  ['scheduler', 'ca', 'server+client'],
   ['node', 'ca', 'client'],
   ['nodeServing', 'ca', 'server'],
   ['admin', 'ca', 'client'],
@@ -312,8 +312,8 @@ describe('names in certificates', () => {
     expect(names.ips).toEqual(apiServerNames(spec).ips);
   });
 
-  it.each(['etcdServer', 'etcdPeer'])(
-    '%s is valid for 127.0.0.1 and localhost, where etcd listens',
+  it.each(['etcdServer', 'etcdPeer', 'controllerManager', 'scheduler'])(
+    '%s is valid for 127.0.0.1 and localhost, where it listens',
     (leaf) => {
       const names = sans(certFile(leaf));
       expect(names.dns).toEqual(['localhost']);
