@@ -26,6 +26,7 @@ export interface ClusterPki {
   frontProxyClient: CertKeyPair;
   etcdServer: CertKeyPair;
   etcdPeer: CertKeyPair;
+  /** The controller-manager's and scheduler's client certs, also their serving certs on 127.0.0.1. */
   controllerManager: CertKeyPair;
   scheduler: CertKeyPair;
   /** The virtual node's client cert (system:node:<node>) and its kubelet API serving cert. */
