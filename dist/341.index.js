@@ -1276,6 +1276,8 @@ const containersOf = (pod) => [...(pod.spec?.initContainers ?? []), ...(pod.spec
 const RETRY = { config: { firstMs: 1000, maxMs: 10_000 }, image: { firstMs: 10_000, maxMs: 300_000 } };
 /** What a hook's or a log's output may add to an event or a status. */
 const MAX_OUTPUT = 4096;
+/** A pod's own API path. */
+const podPath = (pod) => `/api/v1/namespaces/${seg(pod.metadata?.namespace)}/pods/${seg(pod.metadata?.name)}`;
 /**
  * The virtual kubelet's pod loop (virtual-kubelet's PodLifecycleHandler, in one class): watches
  * the pods bound to this node and makes the backend's container groups and the pods' status agree.
@@ -1893,7 +1895,9 @@ class PodController {
         }
         try {
             // Grace 0 with a UID precondition: finishes this pod's deletion, never a newer pod of the same name.
-            await this.api.call('DELETE', `/api/v1/namespaces/${seg(pod.metadata?.namespace)}/pods/${seg(pod.metadata?.name)}?gracePeriodSeconds=0`, { body: { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } } });
+            await this.api.call('DELETE', `${podPath(pod)}?gracePeriodSeconds=0`, {
+                body: { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } },
+            });
         }
         catch (error) {
             if (statusOf(error) !== 404 && statusOf(error) !== 409)
@@ -1910,7 +1914,10 @@ class PodController {
         const text = JSON.stringify(status);
         if (this.written.get(uid) === text)
             return;
-        const patched = await this.api.call('PATCH', `/api/v1/namespaces/${seg(pod.metadata?.namespace)}/pods/${seg(pod.metadata?.name)}/status`, { body: { status }, contentType: MERGE_PATCH });
+        const patched = await this.api.call('PATCH', `${podPath(pod)}/status`, {
+            body: { status },
+            contentType: MERGE_PATCH,
+        });
         this.written.set(uid, text);
         if (patched.metadata?.resourceVersion)
             this.ownVersions.set(uid, patched.metadata.resourceVersion);

@@ -56,6 +56,10 @@ const MAX_OUTPUT = 4096;
 /** Why a pod has no group yet: a failed translation, or what the backend said. */
 type StartFailure = Extract<Translation, { ok: false }> & { image?: string };
 
+/** A pod's own API path. */
+const podPath = (pod: V1Pod) =>
+  `/api/v1/namespaces/${seg(pod.metadata?.namespace)}/pods/${seg(pod.metadata?.name)}`;
+
 /**
  * The virtual kubelet's pod loop (virtual-kubelet's PodLifecycleHandler, in one class): watches
  * the pods bound to this node and makes the backend's container groups and the pods' status agree.
@@ -704,11 +708,9 @@ export class PodController {
     }
     try {
       // Grace 0 with a UID precondition: finishes this pod's deletion, never a newer pod of the same name.
-      await this.api.call(
-        'DELETE',
-        `/api/v1/namespaces/${seg(pod.metadata?.namespace)}/pods/${seg(pod.metadata?.name)}?gracePeriodSeconds=0`,
-        { body: { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } } },
-      );
+      await this.api.call('DELETE', `${podPath(pod)}?gracePeriodSeconds=0`, {
+        body: { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } },
+      });
     } catch (error) {
       if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
     }
@@ -723,11 +725,10 @@ export class PodController {
     const uid = pod.metadata?.uid ?? '';
     const text = JSON.stringify(status);
     if (this.written.get(uid) === text) return;
-    const patched = await this.api.call<V1Pod>(
-      'PATCH',
-      `/api/v1/namespaces/${seg(pod.metadata?.namespace)}/pods/${seg(pod.metadata?.name)}/status`,
-      { body: { status }, contentType: MERGE_PATCH },
-    );
+    const patched = await this.api.call<V1Pod>('PATCH', `${podPath(pod)}/status`, {
+      body: { status },
+      contentType: MERGE_PATCH,
+    });
     this.written.set(uid, text);
     if (patched.metadata?.resourceVersion) this.ownVersions.set(uid, patched.metadata.resourceVersion);
   }
